@@ -1,0 +1,235 @@
+"""x[key] and x[key] = value with MXNet's semantics (contiguous basic indexing is a view)."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..autograd.state import state
+from ..base import MXNetError, integer_types, numeric_types
+from .ndarray import ASSIGN_IN_GRAPH, NDArray, _broadcast_cast, _update_window, _wrap
+from .registry import op
+
+
+def _is_basic(k):
+    return k is None or k is Ellipsis or isinstance(k, (slice,) + integer_types)
+
+
+def _expand(key, ndim):
+    """Expand Ellipsis and pad with full slices; returns the key with None kept."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    n_ell = sum(1 for k in key if k is Ellipsis)
+    if n_ell > 1:
+        raise IndexError('an index can only have a single ellipsis (...), got key=%r' % (key,))
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if n_real > ndim:
+        raise IndexError('too many indices (%d) for array with %d dimensions' % (n_real, ndim))
+    out = []
+    for k in key:
+        if k is Ellipsis:
+            out.extend([slice(None)] * (ndim - n_real))
+        else:
+            out.append(k)
+    if n_ell == 0:
+        out.extend([slice(None)] * (ndim - n_real))
+    return out
+
+
+def _basic_plan(shape, key):
+    """(starts, sizes, steps, int_axes, none_positions_in_output) for a basic key."""
+    key = _expand(key, len(shape))
+    starts, sizes, steps, int_axes, out_shape = [], [], [], [], []
+    ax = 0
+    for k in key:
+        if k is None:
+            out_shape.append(1)
+            continue
+        n = shape[ax]
+        if isinstance(k, integer_types):
+            k = int(k)
+            if not -n <= k < n:
+                raise IndexError('index %d is out of bounds for axis %d with size %d' % (k, ax, n))
+            k = k + n if k < 0 else k
+            starts.append(k)
+            sizes.append(1)
+            steps.append(1)
+            int_axes.append(ax)
+        else:
+            if k.step == 0:
+                raise ValueError('slice step cannot be zero')
+            b, e, s = k.indices(n)
+            length = len(range(b, e, s))
+            starts.append(b)
+            sizes.append(length)
+            steps.append(s)
+            out_shape.append(length)
+        ax += 1
+    return starts, sizes, steps, int_axes, out_shape
+
+
+def _contiguous(shape, sizes, steps):
+    total = int(np.prod(sizes, dtype=np.int64))
+    if total in (0, 1):
+        return True
+    subset = False
+    for n, m, s in zip(reversed(shape), reversed(sizes), reversed(steps)):
+        if m == 0:
+            return True
+        if m > 1 and s != 1:
+            return False
+        if subset:
+            if m > 1:
+                return False
+        elif m < n:
+            subset = True
+    return True
+
+
+def getitem(x, key):
+    if isinstance(key, (NDArray, np.ndarray, list, range)) or (
+            isinstance(key, tuple) and not all(_is_basic(k) for k in key)):
+        return _advanced_get(x, key)
+    if not _is_basic(key) and not isinstance(key, tuple):
+        raise IndexError('NDArray does not support indexing with key %r of type %s'
+                         % (key, type(key).__name__))
+    shape = x.shape
+    starts, sizes, steps, int_axes, out_shape = _basic_plan(shape, key)
+    final = tuple(out_shape) or (1,)
+    if _contiguous(shape, sizes, steps):
+        flat = 0
+        for st, n in zip(starts, shape):
+            flat = flat * n + st
+        if 0 in sizes:
+            flat = 0
+        return x._view(flat, final)
+    ends = [b + (m - 1) * s + (1 if s > 0 else -1) for b, m, s in zip(starts, sizes, steps)]
+    ends = [None if e < 0 else e for e in ends]
+    from ..ndarray import FRONTENDS
+    res = FRONTENDS['slice'](x, begin=tuple(starts), end=tuple(ends), step=tuple(steps))
+    return res.reshape(final)
+
+
+# ---------------------------------------------------------------- advanced indexing
+def _adv_template(key, ndim):
+    key = key if isinstance(key, tuple) else (key,)
+    arrays, tmpl = [], []
+    for k in key:
+        if isinstance(k, slice):
+            tmpl.append(('s', k.start, k.stop, k.step))
+        elif k is None or k is Ellipsis or isinstance(k, integer_types):
+            tmpl.append(('v', None if k is None else ('...' if k is Ellipsis else int(k))))
+        else:
+            if isinstance(k, NDArray):
+                idx = k._data
+            else:
+                a = np.asarray(k)
+                if a.dtype == np.bool_:
+                    raise IndexError('boolean array indexing is not supported; got key %r' % (k,))
+                idx = jnp.asarray(a)
+            if not jnp.issubdtype(idx.dtype, jnp.integer):
+                idx = idx.astype(jnp.int32)
+            tmpl.append(('a', len(arrays)))
+            arrays.append(idx)
+    return arrays, tuple(tmpl)
+
+
+def _key_from(tmpl, idx):
+    key = []
+    for t in tmpl:
+        if t[0] == 's':
+            key.append(slice(t[1], t[2], t[3]))
+        elif t[0] == 'a':
+            key.append(idx[t[1]])
+        else:
+            key.append(Ellipsis if t[1] == '...' else t[1])
+    return tuple(key)
+
+
+def _advanced_index(data, *idx, template=()):
+    return data[_key_from(template, idx)]
+
+
+_adv_front = op('_advanced_index', inputs=('*args',))(_advanced_index)
+
+
+def _advanced_get(x, key):
+    arrays, tmpl = _adv_template(key, x.ndim)
+    for a, t in zip(arrays, [t for t in tmpl if t[0] == 'a']):
+        pass
+    idx = [_wrap(a, x._ctx, None) for a in arrays]
+    _check_adv_bounds(x, tmpl, arrays)
+    return _adv_front(x, *idx, template=tmpl)
+
+
+def _check_adv_bounds(x, tmpl, arrays):
+    ax = 0
+    for t in tmpl:
+        if t[0] == 'a':
+            a = np.asarray(arrays[t[1]])
+            n = x.shape[ax]
+            if a.size and (a.max() >= n or a.min() < -n):
+                raise IndexError('index %d is out of bounds for axis %d with size %d'
+                                 % (a.max() if a.max() >= n else a.min(), ax, n))
+        if t[0] != 'v' or t[1] not in (None, '...'):
+            ax += 1
+
+
+# ---------------------------------------------------------------- assignment
+def _value_array(x, value):
+    if isinstance(value, NDArray):
+        return value._data
+    if isinstance(value, numeric_types):
+        return jnp.asarray(value, dtype=x.dtype)
+    try:
+        return jnp.asarray(np.asarray(value, dtype=x.dtype))
+    except (TypeError, ValueError):
+        raise TypeError('NDArray does not support assignment with value %r of type %s'
+                        % (value, type(value).__name__)) from None
+
+
+def setitem(x, key, value):
+    if state.recording and x._entry is not None:
+        raise MXNetError(ASSIGN_IN_GRAPH)
+    val = _value_array(x, value)
+    cur = x._data
+    if isinstance(key, (NDArray, np.ndarray, list, range)) or (
+            isinstance(key, tuple) and not all(_is_basic(k) for k in key)):
+        arrays, tmpl = _adv_template(key, x.ndim)
+        _check_adv_bounds(x, tmpl, arrays)
+        jkey = _key_from(tmpl, arrays)
+        target_shape = jax.eval_shape(lambda c: c[jkey], cur).shape
+        x._set_data(cur.at[jkey].set(_bcast(val, target_shape, key, value, cur)))
+        return
+    if not _is_basic(key) and not isinstance(key, tuple):
+        raise IndexError('NDArray does not support indexing with key %r of type %s'
+                         % (key, type(key).__name__))
+    shape = cur.shape
+    starts, sizes, steps, int_axes, out_shape = _basic_plan(shape, key)
+    if tuple(sizes) == shape and all(s == 1 for s in steps):
+        x._set_data(_bcast(val, shape, key, value, cur, tuple(out_shape)))
+        return
+    window = tuple(sizes)
+    v = _bcast(val, tuple(out_shape), key, value, cur).reshape(
+        tuple(m for m in sizes)) if out_shape else jnp.reshape(val.astype(cur.dtype), window)
+    if all(s == 1 for s in steps):
+        x._set_data(_update_window(cur, tuple(starts), v))
+    else:
+        idx = tuple(slice(b, b + (m - 1) * s + (1 if s > 0 else -1) if b + (m - 1) * s + (1 if s > 0 else -1) >= 0
+                          else None, s) for b, m, s in zip(starts, sizes, steps))
+        x._set_data(cur.at[idx].set(v))
+
+
+def _bcast(val, target, key, value, cur, alt=None):
+    """Broadcast the assigned value to the indexed shape (dropping size-1 axes if needed)."""
+    for shp in (target, alt):
+        if shp is None:
+            continue
+        try:
+            return _broadcast_cast(val, tuple(shp), cur)
+        except (TypeError, ValueError):
+            pass
+    squeezed = jnp.reshape(val, tuple(s for s in val.shape if s != 1)) if val.ndim else val
+    try:
+        return _broadcast_cast(squeezed, tuple(target), cur)
+    except (TypeError, ValueError):
+        raise MXNetError('cannot assign value of shape %s to x[%r], which has shape %s'
+                         % (tuple(np.shape(val)), key, tuple(target))) from None

@@ -1,0 +1,2 @@
+"""Operator definitions by family; importing this package registers them all."""
+from . import elemwise, broadcast, reduce, shape, linalg, nn  # noqa: F401

@@ -1,0 +1,222 @@
+"""The one op registry and the one dispatch path.
+
+`op(...)` declares an operator once: its pure JAX function, its array inputs and its
+attributes. That single declaration gives `nd.<name>`, the NDArray method (where MXNet has
+one), the jitted forward (cached per static attrs) and, through the tape, its cached
+jitted vector-Jacobian product.
+"""
+import functools
+
+import jax
+import numpy as np
+
+from ..autograd import tape
+from ..autograd.state import state
+from ..base import MXNetError, hashable
+
+OPS = {}         # name -> Op: every registered operator
+FRONTENDS = {}   # public name -> function exported as nd.<name>
+METHODS = {}     # method name -> function installed on NDArray
+
+
+class Op:
+    """One operator: `fn(*arrays, *dynamic_attrs, **static_attrs)` in pure JAX.
+
+    inputs: names of the array inputs (a single '*name' means variadic).
+    attrs: {name: default} of static attributes (part of the jit cache key).
+    dynamic: names of numeric attributes passed as traced scalars (no recompile per value).
+    """
+
+    def __init__(self, name, fn, inputs, attrs, dynamic=(), check=None,
+                 differentiable=True, same_dtype=False):
+        self.name = name
+        self.fn = fn
+        self.variadic = len(inputs) == 1 and inputs[0].startswith('*')
+        self.inputs = tuple(i.lstrip('*') for i in inputs)
+        self.attrs = dict(attrs)
+        self.dynamic = tuple(dynamic)
+        self.check = check
+        self.differentiable = differentiable
+        self.same_dtype = same_dtype
+        self.defaults_key = tuple(hashable(v) for k, v in self.attrs.items() if k not in self.dynamic)
+        self._compiled = {}
+        self._vjps = {}
+
+    def __repr__(self):
+        return '<Op %s>' % self.name
+
+    def compiled(self, key):
+        """The jitted forward for one tuple of static attr values."""
+        f = self._compiled.get(key)
+        if f is None:
+            static = dict(zip([k for k in self.attrs if k not in self.dynamic], key))
+            f = self._compiled[key] = jax.jit(functools.partial(self.fn, **static))
+        return f
+
+    def static_attrs(self, key):
+        return dict(zip([k for k in self.attrs if k not in self.dynamic], key))
+
+    def vjp_op(self, key, diff, fout):
+        """The backward of this op as an Op (so it can itself be recorded and differentiated).
+
+        diff: which positional args (arrays then dynamic scalars) get a gradient;
+        fout: which outputs are floating point (integer outputs get no cotangent).
+        """
+        vk = (key, diff, fout)
+        v = self._vjps.get(vk)
+        if v is None:
+            v = self._vjps[vk] = _make_vjp_op(self, key, diff, fout)
+        return v
+
+
+def _make_vjp_op(fwd, key, diff, fout):
+    static = fwd.static_attrs(key)
+    n = len(diff)
+    diff_idx = [i for i, d in enumerate(diff) if d]
+
+    def vjp_fn(*args):
+        primals, cts = list(args[:n]), args[n:]
+
+        def f(*dp):
+            full = list(primals)
+            for i, p in zip(diff_idx, dp):
+                full[i] = p
+            out = fwd.fn(*full, **static)
+            outs = out if isinstance(out, tuple) else (out,)
+            return tuple(o for o, keep in zip(outs, fout) if keep)
+
+        _, pull = jax.vjp(f, *[primals[i] for i in diff_idx])
+        res = pull(tuple(cts))
+        return res if len(res) != 1 else res[0]
+
+    return Op('_backward_' + fwd.name, vjp_fn, ['*args'], {})
+
+
+def _is_diff(x):
+    return hasattr(x, 'dtype') and np.issubdtype(x.dtype, np.floating)
+
+
+def invoke(op, inputs, key, dyn=(), out=None, ctx=None):
+    """Run `op` on NDArray inputs: the one dispatch path (unwrap, jitted fn, tape, wrap)."""
+    from .ndarray import NDArray, _wrap
+    datas = [x._data for x in inputs]
+    if dyn:
+        datas.extend(dyn)
+    try:
+        res = op.compiled(key)(*datas)
+    except (TypeError, ValueError) as e:
+        raise MXNetError('%s: %s' % (op.name, e)) from None
+    multi = isinstance(res, tuple)
+    outs = res if multi else (res,)
+    if ctx is None:
+        ctx = inputs[0]._ctx if inputs else None
+    node = None
+    if state.recording:
+        parents = tuple(x._entry for x in inputs)
+        if any(p is not None for p in parents):
+            node = tape.Node(op, key, datas, parents + (None,) * len(dyn), outs)
+    if out is not None:
+        outl = out if isinstance(out, (list, tuple)) else [out]
+        if len(outl) != len(outs):
+            raise MXNetError('%s: out= has %d arrays, the op has %d outputs' % (op.name, len(outl), len(outs)))
+        for i, (o, r) in enumerate(zip(outl, outs)):
+            if not isinstance(o, NDArray):
+                raise TypeError('out= must be NDArray(s), got %s' % type(o).__name__)
+            o._assign(r, (node, i) if node is not None else None)
+        return out
+    wrapped = [_wrap(r, ctx, (node, i) if node is not None else None) for i, r in enumerate(outs)]
+    return wrapped if multi else wrapped[0]
+
+
+def make_frontend(o, default_ctx=False):
+    """The generated nd.<name>(*inputs, *attrs, out=None, name=None, **kwargs) for a plain op."""
+    from .ndarray import NDArray
+    names = [k for k in o.attrs if k not in o.dynamic]
+    attr_order = list(o.attrs)
+    n_in = len(o.inputs)
+
+    def frontend(*args, out=None, name=None, **kwargs):
+        if o.variadic:
+            arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
+            extra = ()
+            if o.inputs[0] in kwargs:
+                arrays = list(kwargs.pop(o.inputs[0]))
+        else:
+            arrays, extra = list(args[:n_in]), args[n_in:]
+            if len(arrays) < n_in:
+                for nm in o.inputs[len(arrays):]:
+                    if nm not in kwargs:
+                        raise TypeError('%s() missing required input %r' % (o.name, nm))
+                    arrays.append(kwargs.pop(nm))
+        for i, a in enumerate(arrays):
+            if not isinstance(a, NDArray):
+                raise TypeError('%s: input %s must be an NDArray, got %s'
+                                % (o.name, o.inputs[min(i, n_in - 1)] if n_in else i, type(a).__name__))
+        if extra or kwargs:
+            if len(extra) > len(attr_order):
+                raise TypeError('%s() takes at most %d attribute arguments, got %d'
+                                % (o.name, len(attr_order), len(extra)))
+            attrs = dict(o.attrs)
+            attrs.update(zip(attr_order, extra))
+            for k, v in kwargs.items():
+                if k not in attrs:
+                    raise TypeError('%s() got an unexpected argument %r; valid: %s'
+                                    % (o.name, k, ', '.join(list(o.inputs) + attr_order)))
+                attrs[k] = v
+            key = tuple(hashable(attrs[k]) for k in names)
+            dyn = tuple(attrs[k] for k in o.dynamic)
+        else:
+            attrs, key, dyn = o.attrs, o.defaults_key, tuple(o.attrs[k] for k in o.dynamic)
+        if o.same_dtype and len(arrays) > 1:
+            d0 = arrays[0].dtype
+            for i, a in enumerate(arrays[1:], 1):
+                if a.dtype != d0:
+                    raise MXNetError('%s: incompatible dtype at input %d: expected %s, got %s'
+                                     % (o.name, i, np.dtype(d0).name, np.dtype(a.dtype).name))
+        if o.check is not None:
+            o.check(arrays, attrs)
+        return invoke(o, arrays, key, dyn, out)
+
+    frontend.__name__ = o.name
+    frontend.__doc__ = o.fn.__doc__
+    return frontend
+
+
+def op(name, inputs=('data',), aliases=(), method=None, **opts):
+    """Decorator: declare `fn(*arrays, **attrs)` as operator `name`.
+
+    The attributes and their defaults are read from fn's keyword parameters. `method`
+    names the NDArray method (True: same name). `aliases` are more public names.
+    """
+    def deco(fn):
+        import inspect
+        params = inspect.signature(fn).parameters
+        attrs = {k: p.default for k, p in params.items()
+                 if p.default is not inspect.Parameter.empty}
+        o = register(name, fn, inputs, attrs, **opts)
+        f = make_frontend(o)
+        for n in (name,) + tuple(aliases):
+            FRONTENDS[n] = f
+        if method:
+            METHODS[name if method is True else method] = f
+        f.op = o
+        return f
+    return deco
+
+
+def register(name, fn, inputs, attrs, **opts):
+    if name in OPS:
+        raise MXNetError('operator %r is registered twice' % name)
+    o = OPS[name] = Op(name, fn, inputs, attrs, **opts)
+    return o
+
+
+def frontend(name, aliases=(), method=None):
+    """Decorator for a hand-written public function (shape logic, several ops, state)."""
+    def deco(f):
+        for n in (name,) + tuple(aliases):
+            FRONTENDS[n] = f
+        if method:
+            METHODS[name if method is True else method] = f
+        return f
+    return deco
