@@ -31,6 +31,8 @@ from . import random  # noqa: E402
 from . import autograd  # noqa: E402
 from . import ndarray  # noqa: E402
 from . import ndarray as nd  # noqa: E402
+from . import initializer  # noqa: E402
+from . import initializer as init  # noqa: E402
 from . import test_utils  # noqa: E402
 
 __version__ = '0.1.0'

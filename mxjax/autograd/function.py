@@ -3,12 +3,12 @@ import jax.numpy as jnp
 
 from ..base import MXNetError
 from .state import set_recording
-from .tape import NOT_IN_GRAPH
+from .tape import NOT_IN_GRAPH, _seq
 
 
 class _FunctionNode:
     """Tape node whose backward is the user's Function.backward."""
-    __slots__ = ('func', 'parents', 'avals', 'in_avals', 'primals')
+    __slots__ = ('func', 'parents', 'avals', 'in_avals', 'primals', 'seq')
 
     class op:  # what get_symbol shows for this node
         name = '_CustomFunction'
@@ -19,6 +19,7 @@ class _FunctionNode:
     key = ()
 
     def __init__(self, func, inputs, outputs):
+        self.seq = next(_seq)
         self.func = func
         self.parents = tuple(x._entry for x in inputs)
         self.avals = [(o.shape, o._data.dtype) for o in outputs]

@@ -7,6 +7,9 @@ Backward is one topological walk with a dict of pending cotangents; each node's 
 the op's cached jitted backward, or -- with create_graph -- the same backward invoked as
 a recorded op, which gives every higher order.
 """
+import heapq
+import itertools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -22,22 +25,28 @@ NOTHING_NEEDS_GRAD = 'There are no inputs in computation graph that require grad
 GRAD_REQS = ('null', 'write', 'add')
 
 
+_seq = itertools.count()   # creation order: a node's parents are always older than it
+
+
 class Leaf:
     """A marked variable: where its gradient goes and how (write / add / null)."""
-    __slots__ = ('grad', 'req', 'fresh')
+    __slots__ = ('grad', 'req', 'fresh', 'seq')
     parents = ()
+    avals = ((),)
 
     def __init__(self, grad, req):
         self.grad = grad
         self.req = req
         self.fresh = False
+        self.seq = next(_seq)
 
 
 class Node:
     """One recorded op application."""
-    __slots__ = ('op', 'key', 'primals', 'parents', 'avals')
+    __slots__ = ('op', 'key', 'primals', 'parents', 'avals', 'seq')
 
     def __init__(self, op, key, primals, parents, outs):
+        self.seq = next(_seq)
         self.op = op
         self.key = key
         self.primals = primals
@@ -48,8 +57,8 @@ class Node:
         """Input cotangents (None where an input takes none) for output cotangents `cts`."""
         if self.primals is None:
             raise MXNetError(NOT_IN_GRAPH)
-        diff = tuple(p is not None and _floating(x) for x, p in zip(self.primals, self.parents))
-        fout = tuple(np.issubdtype(d, np.floating) for _, d in self.avals)
+        diff = tuple(p is not None and x.dtype in FLOATS for x, p in zip(self.primals, self.parents))
+        fout = tuple(d in FLOATS for _, d in self.avals)
         if not any(diff):
             return [None] * len(self.primals)
         cts = [c if c is not None else _zeros(s, d) for c, (s, d), keep in zip(cts, self.avals, fout) if keep]
@@ -67,8 +76,7 @@ class Node:
         return [next(it) if d else None for d in diff]
 
 
-def _floating(x):
-    return isinstance(x, jax.Array) and jnp.issubdtype(x.dtype, jnp.floating)
+FLOATS = frozenset(np.dtype(t) for t in ('float16', 'float32', 'float64', jnp.bfloat16))
 
 
 @jax.jit
@@ -88,7 +96,12 @@ def _ones_like(x):
 def run_backward(heads, head_grads, variables=None, retain_graph=False,
                  create_graph=False, train_mode=True):
     """Backward from NDArray `heads`. Writes leaf gradients (variables None) or returns
-    the gradients of `variables` (a list of NDArrays) as in autograd.grad."""
+    the gradients of `variables` (a list of NDArrays) as in autograd.grad.
+
+    Nodes are visited newest first (a max-heap on creation order), which is a reverse
+    topological order, so no separate graph walk is needed. Nothing is written and the
+    graph is kept when an error is raised.
+    """
     from ..ndarray.ndarray import NDArray, _wrap
     entries = []
     for h in heads:
@@ -100,56 +113,20 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
         targets = {}
         for i, v in enumerate(variables):
             if v._entry is None:
-                raise MXNetError('Cannot differentiate with respect to the %d-th variable because it '
-                                 'is unreachable from the outputs.' % (i + 1))
-            targets.setdefault(id(v._entry[0]), []).append((i, v._entry[1]))
-
-    # Post-order walk of everything reachable from the heads.
-    order, seen = [], set()
-    for node, _ in entries:
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack = [(node, iter(node.parents))]
-        while stack:
-            n, it = stack[-1]
-            for p in it:
-                if p is not None and id(p[0]) not in seen:
-                    seen.add(id(p[0]))
-                    stack.append((p[0], iter(p[0].parents)))
-                    break
-            else:
-                stack.pop()
-                order.append(n)
-
-    # Which nodes lead to something that wants a gradient.
-    need = {}
-    for n in order:
-        if targets is not None and id(n) in targets:
-            need[id(n)] = True
-        elif type(n) is Leaf:
-            need[id(n)] = targets is None and n.req != 'null'
-        else:
-            need[id(n)] = any(p is not None and need[id(p[0])] for p in n.parents)
-    if targets is not None:
-        for i, v in enumerate(variables):
-            if id(v._entry[0]) not in need:
-                raise MXNetError('Cannot differentiate with respect to the %d-th variable because it '
-                                 'is unreachable from the outputs.' % (i + 1))
-    if not any(need[id(n)] for n, _ in entries):
-        raise MXNetError(NOTHING_NEEDS_GRAD)
+                raise MXNetError(_unreachable(i))
+            targets.setdefault(v._entry[0], []).append((i, v._entry[1]))
 
     def add(a, b):
         if a is None:
             return b
-        if create_graph:
-            return a + b
-        return _add(a, b)
+        return a + b if create_graph else _add(a, b)
 
     prev_rec, prev_train = state.recording, state.training
     state.recording, state.training = bool(create_graph), bool(train_mode)
+    pending, heap, done = {}, [], []
+    results = [None] * len(variables) if variables is not None else None
+    leaf_grads = []
     try:
-        cts = {}
         for k, ((node, idx), h) in enumerate(zip(entries, heads)):
             g = head_grads[k] if head_grads is not None else None
             if g is None:
@@ -161,59 +138,62 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
                 g = g if create_graph else g._data
             if create_graph and not isinstance(g, NDArray):
                 g = _wrap(g, h._ctx, None)
-            slot = cts.setdefault(id(node), [None] * _nout(node))
+            slot = pending.get(node)
+            if slot is None:
+                slot = pending[node] = [None] * len(node.avals)
+                heapq.heappush(heap, (-node.seq, node))
             slot[idx] = add(slot[idx], g)
 
-        results = [None] * len(variables) if variables is not None else None
-        leaf_grads = []
-        for n in reversed(order):
-            nid = id(n)
-            c = cts.pop(nid, None)
-            if c is None or not need[nid]:
-                continue
-            if targets is not None and nid in targets:
-                for i, idx in targets[nid]:
-                    results[i] = c[idx]
+        while heap:
+            n = heapq.heappop(heap)[1]
+            c = pending.pop(n)
+            if targets is not None:
+                hit = targets.get(n)
+                if hit is not None:
+                    for i, idx in hit:
+                        results[i] = c[idx]
             if type(n) is Leaf:
-                if targets is None:
+                if targets is None and n.req != 'null':
                     leaf_grads.append((n, c[0]))
                 continue
-            in_cts = n.backward(c, create_graph)
-            for p, g in zip(n.parents, in_cts):
-                if g is None or p is None or not need[id(p[0])]:
+            done.append(n)
+            for p, g in zip(n.parents, n.backward(c, create_graph)):
+                if g is None or p is None:
                     continue
-                slot = cts.setdefault(id(p[0]), [None] * _nout(p[0]))
+                pn = p[0]
+                slot = pending.get(pn)
+                if slot is None:
+                    slot = pending[pn] = [None] * len(pn.avals)
+                    heapq.heappush(heap, (-pn.seq, pn))
                 slot[p[1]] = add(slot[p[1]], g)
     finally:
         state.recording, state.training = prev_rec, prev_train
 
-    if not retain_graph:
-        for n in order:
-            if type(n) is not Leaf:
-                n.primals = None
-    if variables is not None:
-        out = []
-        for v, r in zip(variables, results):
+    if targets is not None:
+        for i, r in enumerate(results):
             if r is None:
-                r = _zeros(v.shape, v.dtype)
-            out.append(r if isinstance(r, NDArray) else _wrap(r, v._ctx, None))
-        return out
+                raise MXNetError(_unreachable(i))
+    elif not leaf_grads:
+        raise MXNetError(NOTHING_NEEDS_GRAD)
+    if not retain_graph:
+        for n in done:
+            n.primals = None
+    if variables is not None:
+        return [r if isinstance(r, NDArray) else _wrap(r, v._ctx, None) for v, r in zip(variables, results)]
     for leaf, g in leaf_grads:
         if isinstance(g, NDArray):
             g = g._data
         buf = leaf.grad
-        if g.dtype != buf.dtype:
-            g = g.astype(buf.dtype)
-        if leaf.req == 'add':
-            buf._set_data(_add(buf._data, g))
-        else:
-            buf._set_data(g)
+        if g.dtype != buf._buf.dtype:
+            g = g.astype(buf._buf.dtype)
+        buf._set_data(_add(buf._data, g) if leaf.req == 'add' else g)
         leaf.fresh = True
     return None
 
 
-def _nout(node):
-    return 1 if type(node) is Leaf else len(node.avals)
+def _unreachable(i):
+    return ('Cannot differentiate with respect to the %d-th variable because it is unreachable '
+            'from the outputs.' % (i + 1))
 
 
 def mark_variables(variables, gradients, grad_reqs='write'):

@@ -334,7 +334,7 @@ class NDArray:
         return _binary(self, other, 'broadcast_power', '_rpower_scalar', '_power_scalar')
 
     def __neg__(self):
-        return _call('_mul_scalar', self, scalar=-1.0)
+        return _binary(self, -1.0, None, '_mul_scalar', None)
 
     def __pos__(self):
         return self
@@ -400,12 +400,18 @@ def _call(name, *args, **kwargs):
     return FRONTENDS[name](*args, **kwargs)
 
 
+# Bound by registry.py when it loads (it imports this module, so no import cycle here).
+OPS = invoke = dev_scalar = None
+
+
 def _binary(lhs, rhs, array_op, scalar_op, _unused, out=None):
-    from .registry import FRONTENDS
+    """x (op) y for the Python operators: broadcast op for arrays, scalar op for numbers."""
     if isinstance(rhs, NDArray):
-        return FRONTENDS[array_op](lhs, rhs, out=out)
+        if lhs._buf.dtype != rhs._buf.dtype or lhs._buf.shape != rhs._buf.shape:
+            return _call(array_op, lhs, rhs, out=out)  # full checks and messages
+        return invoke(OPS[array_op], (lhs, rhs), (), (), out)
     if isinstance(rhs, numeric_types):
-        return FRONTENDS[scalar_op](lhs, scalar=float(rhs), out=out)
+        return invoke(OPS[scalar_op], (lhs,), (), (dev_scalar(float(rhs)),), out)
     return NotImplemented if out is None else _type_error(rhs)
 
 

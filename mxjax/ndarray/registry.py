@@ -8,11 +8,13 @@ jitted vector-Jacobian product.
 import functools
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from ..autograd import tape
 from ..autograd.state import state
 from ..base import MXNetError, hashable
+from .ndarray import NDArray, _wrap
 
 OPS = {}         # name -> Op: every registered operator
 FRONTENDS = {}   # public name -> function exported as nd.<name>
@@ -27,7 +29,7 @@ class Op:
     dynamic: names of numeric attributes passed as traced scalars (no recompile per value).
     """
 
-    def __init__(self, name, fn, inputs, attrs, dynamic=(), check=None,
+    def __init__(self, name, fn, inputs, attrs, dynamic=(), check=None, lazy_check=None,
                  differentiable=True, same_dtype=False):
         self.name = name
         self.fn = fn
@@ -35,7 +37,8 @@ class Op:
         self.inputs = tuple(i.lstrip('*') for i in inputs)
         self.attrs = dict(attrs)
         self.dynamic = tuple(dynamic)
-        self.check = check
+        self.check = check            # validation run before every call
+        self.lazy_check = lazy_check  # validation run only when the jitted fn rejects its input
         self.differentiable = differentiable
         self.same_dtype = same_dtype
         self.defaults_key = tuple(hashable(v) for k, v in self.attrs.items() if k not in self.dynamic)
@@ -92,51 +95,79 @@ def _make_vjp_op(fwd, key, diff, fout):
     return Op('_backward_' + fwd.name, vjp_fn, ['*args'], {})
 
 
-def _is_diff(x):
-    return hasattr(x, 'dtype') and np.issubdtype(x.dtype, np.floating)
+_SCALARS = {}   # python number -> device scalar: a cached jax array is cheaper to pass than a float
 
 
-def invoke(op, inputs, key, dyn=(), out=None, ctx=None):
+def dev_scalar(v):
+    """A cached float64 jax scalar for `v` (ops cast it to the array's dtype)."""
+    s = _SCALARS.get(v)
+    if s is None:
+        if len(_SCALARS) > 4096:
+            _SCALARS.clear()
+        s = _SCALARS[v] = jnp.asarray(v, dtype=jnp.float64)
+    return s
+
+
+def invoke(op, inputs, key, dyn=(), out=None):
     """Run `op` on NDArray inputs: the one dispatch path (unwrap, jitted fn, tape, wrap)."""
-    from .ndarray import NDArray, _wrap
     datas = [x._data for x in inputs]
     if dyn:
         datas.extend(dyn)
+    f = op._compiled.get(key)
+    if f is None:
+        f = op.compiled(key)
     try:
-        res = op.compiled(key)(*datas)
+        res = f(*datas)
     except (TypeError, ValueError) as e:
+        if op.lazy_check is not None:
+            op.lazy_check(inputs, op.static_attrs(key))
         raise MXNetError('%s: %s' % (op.name, e)) from None
-    multi = isinstance(res, tuple)
-    outs = res if multi else (res,)
-    if ctx is None:
-        ctx = inputs[0]._ctx if inputs else None
+    ctx = inputs[0]._ctx if inputs else None
     node = None
     if state.recording:
-        parents = tuple(x._entry for x in inputs)
-        if any(p is not None for p in parents):
-            node = tape.Node(op, key, datas, parents + (None,) * len(dyn), outs)
+        for x in inputs:
+            if x._entry is not None:
+                node = tape.Node(op, key, datas, tuple(x._entry for x in inputs) + (None,) * len(dyn),
+                                 res if type(res) is tuple else (res,))
+                break
+    if type(res) is not tuple:
+        if out is None:
+            return _wrap(res, ctx, None if node is None else (node, 0))
+        res = (res,)
     if out is not None:
         outl = out if isinstance(out, (list, tuple)) else [out]
-        if len(outl) != len(outs):
-            raise MXNetError('%s: out= has %d arrays, the op has %d outputs' % (op.name, len(outl), len(outs)))
-        for i, (o, r) in enumerate(zip(outl, outs)):
+        if len(outl) != len(res):
+            raise MXNetError('%s: out= has %d arrays, the op has %d outputs' % (op.name, len(outl), len(res)))
+        for o in outl:
             if not isinstance(o, NDArray):
                 raise TypeError('out= must be NDArray(s), got %s' % type(o).__name__)
+        for i, (o, r) in enumerate(zip(outl, res)):
             o._assign(r, (node, i) if node is not None else None)
         return out
-    wrapped = [_wrap(r, ctx, (node, i) if node is not None else None) for i, r in enumerate(outs)]
-    return wrapped if multi else wrapped[0]
+    return [_wrap(r, ctx, None if node is None else (node, i)) for i, r in enumerate(res)]
 
 
-def make_frontend(o, default_ctx=False):
+def make_frontend(o):
     """The generated nd.<name>(*inputs, *attrs, out=None, name=None, **kwargs) for a plain op."""
-    from .ndarray import NDArray
     names = [k for k in o.attrs if k not in o.dynamic]
     attr_order = list(o.attrs)
     n_in = len(o.inputs)
+    variadic, same_dtype, check = o.variadic, o.same_dtype, o.check
+    default_key = o.defaults_key
+    default_dyn = tuple(dev_scalar(o.attrs[k]) for k in o.dynamic)
 
     def frontend(*args, out=None, name=None, **kwargs):
-        if o.variadic:
+        if not kwargs and len(args) == n_in and not variadic:
+            # Fast path: arrays only, default attrs.
+            for a in args:
+                if not isinstance(a, NDArray):
+                    _bad_input(o, args)
+            if same_dtype and n_in == 2 and args[0]._buf.dtype != args[1]._buf.dtype:
+                _dtype_error(o, args)
+            if check is not None:
+                check(args, o.attrs)
+            return invoke(o, args, default_key, default_dyn, out)
+        if variadic:
             arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
             extra = ()
             if o.inputs[0] in kwargs:
@@ -148,10 +179,9 @@ def make_frontend(o, default_ctx=False):
                     if nm not in kwargs:
                         raise TypeError('%s() missing required input %r' % (o.name, nm))
                     arrays.append(kwargs.pop(nm))
-        for i, a in enumerate(arrays):
+        for a in arrays:
             if not isinstance(a, NDArray):
-                raise TypeError('%s: input %s must be an NDArray, got %s'
-                                % (o.name, o.inputs[min(i, n_in - 1)] if n_in else i, type(a).__name__))
+                _bad_input(o, arrays)
         if extra or kwargs:
             if len(extra) > len(attr_order):
                 raise TypeError('%s() takes at most %d attribute arguments, got %d'
@@ -164,22 +194,35 @@ def make_frontend(o, default_ctx=False):
                                     % (o.name, k, ', '.join(list(o.inputs) + attr_order)))
                 attrs[k] = v
             key = tuple(hashable(attrs[k]) for k in names)
-            dyn = tuple(attrs[k] for k in o.dynamic)
+            dyn = tuple(dev_scalar(attrs[k]) for k in o.dynamic)
         else:
-            attrs, key, dyn = o.attrs, o.defaults_key, tuple(o.attrs[k] for k in o.dynamic)
-        if o.same_dtype and len(arrays) > 1:
-            d0 = arrays[0].dtype
-            for i, a in enumerate(arrays[1:], 1):
-                if a.dtype != d0:
-                    raise MXNetError('%s: incompatible dtype at input %d: expected %s, got %s'
-                                     % (o.name, i, np.dtype(d0).name, np.dtype(a.dtype).name))
-        if o.check is not None:
-            o.check(arrays, attrs)
+            attrs, key, dyn = o.attrs, default_key, default_dyn
+        if same_dtype and len(arrays) > 1:
+            for a in arrays[1:]:
+                if a._buf.dtype != arrays[0]._buf.dtype:
+                    _dtype_error(o, arrays)
+        if check is not None:
+            check(arrays, attrs)
         return invoke(o, arrays, key, dyn, out)
 
     frontend.__name__ = o.name
     frontend.__doc__ = o.fn.__doc__
     return frontend
+
+
+def _bad_input(o, arrays):
+    for i, a in enumerate(arrays):
+        if not isinstance(a, NDArray):
+            nm = o.inputs[min(i, len(o.inputs) - 1)] if o.inputs else str(i)
+            raise TypeError('%s: input %s must be an NDArray, got %s' % (o.name, nm, type(a).__name__))
+
+
+def _dtype_error(o, arrays):
+    d0 = np.dtype(arrays[0]._buf.dtype).name
+    for i, a in enumerate(arrays[1:], 1):
+        if a._buf.dtype != arrays[0]._buf.dtype:
+            raise MXNetError('%s: incompatible dtype at input %d: expected %s, got %s'
+                             % (o.name, i, d0, np.dtype(a._buf.dtype).name))
 
 
 def op(name, inputs=('data',), aliases=(), method=None, **opts):
@@ -220,3 +263,11 @@ def frontend(name, aliases=(), method=None):
             METHODS[name if method is True else method] = f
         return f
     return deco
+
+
+def _bind_ndarray():
+    from . import ndarray as _nd
+    _nd.OPS, _nd.invoke, _nd.dev_scalar = OPS, invoke, dev_scalar
+
+
+_bind_ndarray()

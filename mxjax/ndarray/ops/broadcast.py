@@ -40,7 +40,7 @@ for _name, _f in BROADCAST.items():
         return binary
     _g = _make(_f)
     _g.__name__ = _name
-    op(_name, inputs=('lhs', 'rhs'), aliases=_ALIASES.get(_name, ()), check=_check_broadcast,
+    op(_name, inputs=('lhs', 'rhs'), aliases=_ALIASES.get(_name, ()), lazy_check=_check_broadcast,
        same_dtype=True)(_g)
 
 

@@ -101,7 +101,7 @@ op('logical_not', method=True)(logical_not)
 # ---------------------------------------------------------------- same-shape binary ops
 def _check_same_shape(arrays, attrs):
     a, b = arrays
-    if a.shape != b.shape:
+    if a._buf.shape != b._buf.shape:
         raise MXNetError('Incompatible shapes: lhs %s and rhs %s must have the same shape '
                          '(use broadcast_* ops to broadcast)' % (a.shape, b.shape))
 

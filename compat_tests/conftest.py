@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault('MXJAX_NO_COMPILATION_CACHE', '')

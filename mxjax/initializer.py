@@ -1,0 +1,1 @@
+"""mx.init / mx.initializer (being written for issue 3)."""
