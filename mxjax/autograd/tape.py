@@ -66,7 +66,7 @@ class Node:
         if create_graph:
             from ..ndarray.ndarray import NDArray, _wrap
             from ..ndarray.registry import invoke
-            args = [_wrap(jnp.asarray(x), None, p) for x, p in zip(self.primals, self.parents)]
+            args = [_wrap(x, None, p) for x, p in zip(self.primals, self.parents)]
             args += [c if isinstance(c, NDArray) else _wrap(c, None, None) for c in cts]
             res = invoke(vop, args, ())
         else:

@@ -99,13 +99,17 @@ _SCALARS = {}   # python number -> device scalar: a cached jax array is cheaper 
 
 
 def dev_scalar(v):
-    """A cached float64 jax scalar for `v` (ops cast it to the array's dtype)."""
+    """A cached jax scalar for `v`: float64 for floats, int64 for ints (ops cast as they need)."""
     s = _SCALARS.get(v)
-    if s is None:
+    if s is None or s.dtype != _SCALAR_DTYPE[type(v) in _INTS]:
         if len(_SCALARS) > 4096:
             _SCALARS.clear()
-        s = _SCALARS[v] = jnp.asarray(v, dtype=jnp.float64)
+        s = _SCALARS[v] = jnp.asarray(v, dtype=_SCALAR_DTYPE[type(v) in _INTS])
     return s
+
+
+_INTS = (int, np.int32, np.int64)
+_SCALAR_DTYPE = {False: jnp.float64, True: jnp.int64}
 
 
 def invoke(op, inputs, key, dyn=(), out=None):
