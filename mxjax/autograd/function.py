@@ -34,13 +34,15 @@ class _FunctionNode:
                  _wrap(c if c is not None else jnp.zeros(s, d), None, None)
                  for c, (s, d) in zip(cts, self.avals)]
         rets = self.func.backward(*grads)
+        name = type(self.func).__name__
         if isinstance(rets, NDArray):
             rets = (rets,)
-        name = type(self.func).__name__
-        if not isinstance(rets, (list, tuple)) or len(rets) != len(self.in_avals):
+        elif not isinstance(rets, (list, tuple)):
+            raise MXNetError('%s.backward must return NDArrays, one per input of forward; got %s'
+                             % (name, type(rets).__name__))
+        if len(rets) != len(self.in_avals):
             raise MXNetError('%s.backward must return exactly one NDArray per input of forward: '
-                             'expected %d, got %s' % (name, len(self.in_avals),
-                                                      len(rets) if isinstance(rets, (list, tuple)) else type(rets).__name__))
+                             'expected %d, got %d' % (name, len(self.in_avals), len(rets)))
         out = []
         for i, (r, (s, d)) in enumerate(zip(rets, self.in_avals)):
             if not isinstance(r, NDArray):
@@ -81,6 +83,9 @@ class Function:
         if not prev:
             return outputs
         single = isinstance(outputs, NDArray)
+        if not single and not isinstance(outputs, (list, tuple)):
+            raise MXNetError('%s.forward must return NDArrays (one, or a list/tuple), got %s'
+                             % (type(self).__name__, type(outputs).__name__))
         outs = [outputs] if single else list(outputs)
         for i, o in enumerate(outs):
             if not isinstance(o, NDArray):

@@ -42,8 +42,12 @@ class Symbol:
         rows = []
         for n in self._nodes:
             fields = ['"op": %s' % d(n['op']), '"name": %s' % d(n['name'])]
-            if n['attrs']:
-                fields.append('"attrs": {%s}' % ', '.join('%s: %s' % (d(k), d(v)) for k, v in n['attrs']))
+            attrs = sorted(n['attrs'])
+            if len(attrs) == 1:
+                fields.append('"attrs": {%s: %s}' % (d(attrs[0][0]), d(attrs[0][1])))
+            elif attrs:  # several attributes go one per line, as MXNet's JSON writer does
+                fields.append('"attrs": {\n' + ', \n'.join('        %s: %s' % (d(k), d(v)) for k, v in attrs)
+                              + '\n      }')
             fields.append('"inputs": [%s]' % ', '.join('[%d, %d, %d]' % e for e in n['inputs']))
             rows.append('    {\n      ' + ', \n      '.join(fields) + '\n    }')
         row_ptr, c = [0], 0
@@ -70,61 +74,59 @@ def _fmt(v):
 
 
 def get_symbol(x):
-    """Retrieve the recorded computation history of `x` as a Symbol."""
+    """Retrieve the recorded computation history of `x` as a Symbol.
+
+    Nodes are named as MXNet names them: var<k> for marked variables, null<k> for constant
+    inputs (one counter for both), node_<k> for ops, numbered in the order they were
+    created. MXNet's counters run over the whole process; here they start at 0 per graph.
+    """
     from ..ndarray.ndarray import NDArray
     assert isinstance(x, NDArray), \
         'get_symbol: Invalid argument type, expecting %s, got %s' % (NDArray, type(x))
     if x._entry is None:
         raise MXNetError('get_symbol: the array is not in a computational graph; record it '
                          'with autograd.record() (and attach_grad to its inputs) first')
-    order, index = [], {}
-
-    def visit(node):
-        stack = [(node, iter(_array_parents(node)))]
-        index[id(node)] = None
-        while stack:
-            n, it = stack[-1]
-            for p in it:
-                if p is None:
-                    continue
-                if id(p[0]) not in index:
-                    index[id(p[0])] = None
-                    stack.append((p[0], iter(_array_parents(p[0]))))
-                    break
-            else:
-                stack.pop()
-                order.append(n)
-    visit(x._entry[0])
-
-    # Expand constant (untracked) inputs into their own variable slots, in input order.
-    items = []
-    for n in order:
-        if type(n) is not Leaf:
-            for p in _array_parents(n):
-                if p is None:
-                    items.append(('const', None))
-        items.append(('node', n))
-    n_vars = sum(1 for kind, n in items if kind == 'const' or type(n) is Leaf)
     nodes, pos = [], {}
-    var_k, op_k = 0, n_vars
-    pending_consts = []
-    for kind, n in items:
-        if kind == 'const' or type(n) is Leaf:
-            var_k += 1
-            nodes.append({'op': 'null', 'name': 'var%d' % var_k, 'attrs': [], 'inputs': [], 'nout': 1})
-            if kind == 'const':
-                pending_consts.append(len(nodes) - 1)
+    arg_order = []  # (creation key, node index) of every variable, to name them afterwards
+
+    def emit_var(prefix, order_key):
+        nodes.append({'op': 'null', 'prefix': prefix, 'attrs': [], 'inputs': [], 'nout': 1})
+        arg_order.append((order_key, len(nodes) - 1))
+        return len(nodes) - 1
+
+    # Iterative depth-first post-order (inputs in order, as nnvm writes a graph); a constant
+    # input becomes its own null variable where it is met.
+    root = x._entry[0]
+    stack = [[root, iter(enumerate(_array_parents(root))), [], None]]
+    while stack:
+        frame = stack[-1]
+        n, it, inputs, waiting = frame
+        if waiting is not None:
+            inputs.append((pos[id(waiting[0])], waiting[1], 0))
+            frame[3] = None
+        for k, p in it:
+            if p is None:  # MXNet creates it while recording n, in input order
+                inputs.append((emit_var('null', (n.seq, k)), 0, 0))
+            elif id(p[0]) in pos:
+                inputs.append((pos[id(p[0])], p[1], 0))
             else:
+                frame[3] = p
+                stack.append([p[0], iter(enumerate(_array_parents(p[0]))), [], None])
+                break
+        else:
+            stack.pop()
+            if type(n) is Leaf:
+                pos[id(n)] = emit_var('var', (n.seq, -1))
+            else:
+                nodes.append({'op': n.op.name, 'seq': n.seq, 'attrs': _attrs(n), 'inputs': inputs,
+                              'nout': len(n.avals)})
                 pos[id(n)] = len(nodes) - 1
-            continue
-        op_k += 1
-        inputs = []
-        for p in _array_parents(n):
-            inputs.append((pending_consts.pop(0), 0, 0) if p is None else (pos[id(p[0])], p[1], 0))
-        nodes.append({'op': n.op.name, 'name': 'node_%d' % op_k, 'attrs': _attrs(n),
-                      'inputs': inputs, 'nout': len(n.avals)})
-        pos[id(n)] = len(nodes) - 1
-    return Symbol(nodes, [(pos[id(x._entry[0])], x._entry[1], 0)])
+    for k, (_, i) in enumerate(sorted(arg_order)):
+        nodes[i]['name'] = '%s%d' % (nodes[i]['prefix'], k)
+    ops = sorted((n['seq'], i) for i, n in enumerate(nodes) if n['op'] != 'null')
+    for k, (_, i) in enumerate(ops):
+        nodes[i]['name'] = 'node_%d' % k
+    return Symbol(nodes, [(pos[id(root)], x._entry[1], 0)])
 
 
 def _array_parents(node):

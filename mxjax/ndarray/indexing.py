@@ -1,4 +1,6 @@
 """x[key] and x[key] = value with MXNet's semantics (contiguous basic indexing is a view)."""
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -153,8 +155,6 @@ _adv_front = op('_advanced_index', inputs=('*args',))(_advanced_index)
 
 def _advanced_get(x, key):
     arrays, tmpl = _adv_template(key, x.ndim)
-    for a, t in zip(arrays, [t for t in tmpl if t[0] == 'a']):
-        pass
     idx = [_wrap(a, x._ctx, None) for a in arrays]
     _check_adv_bounds(x, tmpl, arrays)
     return _adv_front(x, *idx, template=tmpl)
@@ -178,9 +178,10 @@ def _value_array(x, value):
     if isinstance(value, NDArray):
         return value._data
     if isinstance(value, numeric_types):
-        return jnp.asarray(value, dtype=x.dtype)
+        # A NumPy scalar goes into the jitted write with no eager device transfer of its own.
+        return np.array(value).astype(x.dtype)
     try:
-        return jnp.asarray(np.asarray(value, dtype=x.dtype))
+        return np.asarray(value, dtype=x.dtype)
     except (TypeError, ValueError):
         raise TypeError('NDArray does not support assignment with value %r of type %s'
                         % (value, type(value).__name__)) from None
@@ -195,41 +196,60 @@ def setitem(x, key, value):
             isinstance(key, tuple) and not all(_is_basic(k) for k in key)):
         arrays, tmpl = _adv_template(key, x.ndim)
         _check_adv_bounds(x, tmpl, arrays)
-        jkey = _key_from(tmpl, arrays)
-        target_shape = jax.eval_shape(lambda c: c[jkey], cur).shape
-        x._set_data(cur.at[jkey].set(_bcast(val, target_shape, key, value, cur)))
+        try:
+            x._set_data(_advanced_set(cur, val, tuple(arrays), tmpl))
+        except (TypeError, ValueError):
+            jkey = _key_from(tmpl, arrays)
+            _fit(val, jax.eval_shape(lambda c: c[jkey], cur).shape, key, cur)  # raises the clear error
+            raise
         return
     if not _is_basic(key) and not isinstance(key, tuple):
         raise IndexError('NDArray does not support indexing with key %r of type %s'
                          % (key, type(key).__name__))
     shape = cur.shape
-    starts, sizes, steps, int_axes, out_shape = _basic_plan(shape, key)
+    starts, sizes, steps, _, out_shape = _basic_plan(shape, key)
+    window = _fit(val, tuple(out_shape), key, cur)
+    if tuple(out_shape) != tuple(sizes):
+        window = window.reshape(tuple(sizes))
+    if 0 in sizes:
+        return  # an empty selection: nothing to write
     if tuple(sizes) == shape and all(s == 1 for s in steps):
-        x._set_data(_bcast(val, shape, key, value, cur, tuple(out_shape)))
-        return
-    window = tuple(sizes)
-    v = _bcast(val, tuple(out_shape), key, value, cur).reshape(
-        tuple(m for m in sizes)) if out_shape else jnp.reshape(val.astype(cur.dtype), window)
-    if all(s == 1 for s in steps):
-        x._set_data(_update_window(cur, tuple(starts), v))
+        x._set_data(window)
+    elif all(s == 1 for s in steps):
+        x._set_data(_update_window(cur, tuple(starts), window))
     else:
-        idx = tuple(slice(b, b + (m - 1) * s + (1 if s > 0 else -1) if b + (m - 1) * s + (1 if s > 0 else -1) >= 0
-                          else None, s) for b, m, s in zip(starts, sizes, steps))
-        x._set_data(cur.at[idx].set(v))
+        idx = tuple(slice(b, _stop(b, m, s), s) for b, m, s in zip(starts, sizes, steps))
+        x._set_data(cur.at[idx].set(window))
 
 
-def _bcast(val, target, key, value, cur, alt=None):
-    """Broadcast the assigned value to the indexed shape (dropping size-1 axes if needed)."""
-    for shp in (target, alt):
-        if shp is None:
-            continue
-        try:
-            return _broadcast_cast(val, tuple(shp), cur)
-        except (TypeError, ValueError):
-            pass
-    squeezed = jnp.reshape(val, tuple(s for s in val.shape if s != 1)) if val.ndim else val
+@functools.partial(jax.jit, static_argnums=(3,))
+def _advanced_set(cur, val, idx, template):
+    key = _key_from(template, idx)
+    target = cur[key].shape
+    shape = val.shape
+    while len(shape) > len(target) and shape[0] == 1:
+        shape = shape[1:]
+    return cur.at[key].set(jnp.broadcast_to(val.reshape(shape), target).astype(cur.dtype))
+
+
+def _stop(begin, size, step):
+    """The exclusive stop of a slice with `size` elements (None: run past index 0)."""
+    stop = begin + (size - 1) * step + (1 if step > 0 else -1)
+    return stop if stop >= 0 else None
+
+
+def _fit(val, target, key, cur):
+    """The assigned value broadcast to the indexed shape, in the array's dtype.
+
+    NumPy's rule, as MXNet's: leading size-1 axes of the value may be dropped, then it broadcasts.
+    """
+    shape = tuple(val.shape)
+    if shape == tuple(target) and val.dtype == cur.dtype:
+        return val  # the common `x[:] = y`: nothing to broadcast or cast
+    while len(shape) > len(target) and shape[0] == 1:
+        shape = shape[1:]
     try:
-        return _broadcast_cast(squeezed, tuple(target), cur)
+        return _broadcast_cast(val.reshape(shape) if shape != val.shape else val, tuple(target), cur)
     except (TypeError, ValueError):
-        raise MXNetError('cannot assign value of shape %s to x[%r], which has shape %s'
-                         % (tuple(np.shape(val)), key, tuple(target))) from None
+        raise ValueError('cannot assign to x[%r]: operands could not be broadcast together: value shape '
+                         '%s, requested shape %s' % (key, tuple(val.shape), tuple(target))) from None
