@@ -17,13 +17,7 @@ nd = mx.nd
 ag = mx.autograd
 GOLD = golden()
 
-XFAIL = {
-    'ag_grad_req_null': "core quirk: x.attach_grad(grad_req='null'); a backward that reaches x; then MXNet's "
-                        'x.grad is None, mxjax keeps the zero array (before the backward both give zeros)',
-    'ag_bad_grad_req': "core bug: x.attach_grad(grad_req='sum') raises MXNetError; MXNet raises KeyError('sum')",
-    'ag_grad_empty_variables': 'core bug: autograd.grad(y, []) raises ValueError; MXNet raises '
-                               "AssertionError('variables cannot be an empty list.')",
-}
+XFAIL = {}
 # Where mxjax deliberately does better than MXNet: checked below against an independent value.
 DIFFERS = ('ag_second_order',)
 

@@ -17,12 +17,7 @@ from golden.gen_core import CASES, check_case, golden, params
 nd = mx.nd
 GOLD = golden()
 
-XFAIL = {
-    'create_arange_empty_range': 'core bug: nd.arange(4, 2) returns an empty array; MXNet raises '
-                                 'MXNetError "Invalid range (start, stop, step) = (4,2,1)"',
-    'attributes_T_3d': 'core bug: NDArray.T of a 3-d array raises; MXNet reverses all axes '
-                       '(nd.ones((2, 3, 4)).T.shape == (4, 3, 2))',
-}
+XFAIL = {}
 
 
 @pytest.mark.parametrize('name', params('ndarray_api', XFAIL))

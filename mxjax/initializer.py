@@ -20,7 +20,7 @@ from jax import lax
 from jax.extend.random import threefry2x32_p
 
 from . import random as _random
-from .base import MXNetError, string_types
+from .base import string_types
 from .ndarray import NDArray
 from .ndarray import array as _nd_array
 from .ndarray import load as _nd_load

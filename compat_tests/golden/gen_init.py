@@ -103,15 +103,15 @@ def name_init(mx):
 # ------------------------------------------------------------------ dumps / create / register
 @case()
 def dumps_builtins(mx):
-    I = mx.init
-    inits = [I.Zero(), I.One(), I.Constant(0.5), I.Constant(3), I.Uniform(), I.Uniform(0.1),
-             I.Normal(), I.Normal(0.8), I.Orthogonal(), I.Orthogonal(2.0, 'normal'), I.Xavier(),
-             I.Xavier(factor_type='in', magnitude=2.45), I.Xavier('gaussian', 'out', 2),
-             I.MSRAPrelu(), I.MSRAPrelu('in', 0.1), I.Bilinear(), I.LSTMBias(), I.LSTMBias(2.0),
-             I.FusedRNN(None, 4, 2, 'lstm'), I.FusedRNN(I.Xavier(), 3, 1, 'gru', True, 0.5),
-             I.Initializer(), I.Initializer(foo=1, bar='x'),
-             I.Constant(np.array([[1.0, 2.0], [3.0, 4.0]])),
-             I.Constant(mx.nd.array([1.5, 2.5]))]
+    mi = mx.init
+    inits = [mi.Zero(), mi.One(), mi.Constant(0.5), mi.Constant(3), mi.Uniform(), mi.Uniform(0.1),
+             mi.Normal(), mi.Normal(0.8), mi.Orthogonal(), mi.Orthogonal(2.0, 'normal'), mi.Xavier(),
+             mi.Xavier(factor_type='in', magnitude=2.45), mi.Xavier('gaussian', 'out', 2),
+             mi.MSRAPrelu(), mi.MSRAPrelu('in', 0.1), mi.Bilinear(), mi.LSTMBias(), mi.LSTMBias(2.0),
+             mi.FusedRNN(None, 4, 2, 'lstm'), mi.FusedRNN(mi.Xavier(), 3, 1, 'gru', True, 0.5),
+             mi.Initializer(), mi.Initializer(foo=1, bar='x'),
+             mi.Constant(np.array([[1.0, 2.0], [3.0, 4.0]])),
+             mi.Constant(mx.nd.array([1.5, 2.5]))]
     return [init.dumps() for init in inits]
 
 
@@ -122,21 +122,21 @@ def doc_examples(mx):
 
 @case()
 def create_variants(mx):
-    I = mx.init
-    made = [I.create('zeros'), I.create('ZERO'), I.create('Ones'), I.create('xavier', magnitude=2),
-            I.create('Xavier', 'gaussian', 'in'), I.create('["normal", {"sigma": 0.5}]'),
-            I.create('{"initializer": "uniform", "scale": 0.2}'), I.create({'initializer': 'one'}),
-            I.create(initializer='constant', value=4.0), I.create('msraprelu'),
-            I.create(I.Xavier().dumps()), I.create(I.FusedRNN(None, 4, 2, 'lstm').dumps())]
-    inst = I.Normal(0.3)
-    return [(type(m).__name__, m.dumps()) for m in made] + [I.create(inst) is inst]
+    mi = mx.init
+    made = [mi.create('zeros'), mi.create('ZERO'), mi.create('Ones'), mi.create('xavier', magnitude=2),
+            mi.create('Xavier', 'gaussian', 'in'), mi.create('["normal", {"sigma": 0.5}]'),
+            mi.create('{"initializer": "uniform", "scale": 0.2}'), mi.create({'initializer': 'one'}),
+            mi.create(initializer='constant', value=4.0), mi.create('msraprelu'),
+            mi.create(mi.Xavier().dumps()), mi.create(mi.FusedRNN(None, 4, 2, 'lstm').dumps())]
+    inst = mi.Normal(0.3)
+    return [(type(m).__name__, m.dumps()) for m in made] + [mi.create(inst) is inst]
 
 
 @case()
 def create_errors(mx):
-    I = mx.init
-    return [attempt(I.create, 'no_such_init'), attempt(I.create, I.Zero(), 3),
-            attempt(I.create, 5)]
+    mi = mx.init
+    return [attempt(mi.create, 'no_such_init'), attempt(mi.create, mi.Zero(), 3),
+            attempt(mi.create, 5)]
 
 
 @case()
@@ -170,10 +170,10 @@ def register_non_initializer(mx):
 
 @case()
 def equality(mx):
-    I = mx.init
-    return [I.Xavier() == I.Xavier(), I.Xavier() == I.Xavier(magnitude=2), I.Xavier() == I.Normal(),
-            I.Normal(0.5) == I.Normal(0.5), I.MSRAPrelu() == I.MSRAPrelu(), I.Zero() == 'zero',
-            I.Zero() != I.One()]
+    mi = mx.init
+    return [mi.Xavier() == mi.Xavier(), mi.Xavier() == mi.Xavier(magnitude=2), mi.Xavier() == mi.Normal(),
+            mi.Normal(0.5) == mi.Normal(0.5), mi.MSRAPrelu() == mi.MSRAPrelu(), mi.Zero() == 'zero',
+            mi.Zero() != mi.One()]
 
 
 # ------------------------------------------------------------------ dispatch
@@ -203,31 +203,31 @@ def dispatch_unknown_message(mx):
 
 @case()
 def dispatch_init_attr(mx):
-    I = mx.init
-    return [init_array(mx, I.One(), I.InitDesc('foo', attrs={'__init__': '["constant", {"value": 2.0}]'}), (2, 2)),
-            init_array(mx, I.Zero(), I.InitDesc('fc_bias', attrs={'__init__': I.One().dumps()}), (3,)),
-            init_array(mx, I.One(), I.InitDesc('fc_weight', attrs={'__init__': ''}), (2,)),
-            init_array(mx, I.Uniform(), I.InitDesc('up', attrs={'__init__': I.Bilinear().dumps()}), (1, 1, 4, 4))]
+    mi = mx.init
+    return [init_array(mx, mi.One(), mi.InitDesc('foo', attrs={'__init__': '["constant", {"value": 2.0}]'}), (2, 2)),
+            init_array(mx, mi.Zero(), mi.InitDesc('fc_bias', attrs={'__init__': mi.One().dumps()}), (3,)),
+            init_array(mx, mi.One(), mi.InitDesc('fc_weight', attrs={'__init__': ''}), (2,)),
+            init_array(mx, mi.Uniform(), mi.InitDesc('up', attrs={'__init__': mi.Bilinear().dumps()}), (1, 1, 4, 4))]
 
 
 @case()
 def dispatch_dtypes(mx):
-    I = mx.init
-    return [init_array(mx, I.Constant(2.7), I.InitDesc('w_weight'), (2, 2), dtype=dt)
+    mi = mx.init
+    return [init_array(mx, mi.Constant(2.7), mi.InitDesc('w_weight'), (2, 2), dtype=dt)
             for dt in ('float16', 'float64', 'int32', 'uint8', 'int8', 'int64')] + \
-           [init_array(mx, I.One(), I.InitDesc('b_gamma'), (3,), dtype='float16')]
+           [init_array(mx, mi.One(), mi.InitDesc('b_gamma'), (3,), dtype='float16')]
 
 
 @case()
 def global_init_is_set(mx):
-    I = mx.init
-    d = I.InitDesc('fc_weight')
-    init = I.One()
+    mi = mx.init
+    d = mi.InitDesc('fc_weight')
+    init = mi.One()
     init(d, mx.nd.zeros((2,)))
-    d2 = I.InitDesc('fc_weight', global_init=I.Zero())
+    d2 = mi.InitDesc('fc_weight', global_init=mi.Zero())
     init(d2, mx.nd.zeros((2,)))
     return [d.global_init is init, type(d2.global_init).__name__, str(d), isinstance(d, str),
-            I.InitDesc('x', {'a': '1'}).attrs, I.InitDesc('x').attrs]
+            mi.InitDesc('x', {'a': '1'}).attrs, mi.InitDesc('x').attrs]
 
 
 @case(phrase='Must override')
@@ -270,19 +270,19 @@ class _Capture(object):
 
 @case()
 def verbose_logging(mx):
-    I = mx.init
+    mi = mx.init
     with _Capture() as msgs:
-        init = I.One().set_verbosity(True)
-        init_array(mx, init, I.InitDesc('fc_weight'), (2, 2))
-        init_array(mx, init, I.InitDesc('fc_bias'), (3,))
-        init_array(mx, init, I.InitDesc('foo', attrs={'__init__': '["constant", {"value": 2.0}]'}), (4,))
+        init = mi.One().set_verbosity(True)
+        init_array(mx, init, mi.InitDesc('fc_weight'), (2, 2))
+        init_array(mx, init, mi.InitDesc('fc_bias'), (3,))
+        init_array(mx, init, mi.InitDesc('foo', attrs={'__init__': '["constant", {"value": 2.0}]'}), (4,))
         init.set_verbosity(True, print_func=lambda x: 'sum=%g' % x.sum().asscalar())
-        init_array(mx, init, I.InitDesc('bn_gamma'), (3,))
+        init_array(mx, init, mi.InitDesc('bn_gamma'), (3,))
         init.set_verbosity(False)
-        init_array(mx, init, I.InitDesc('bn_beta'), (3,))
-        load = I.Load({'arg:a_weight': mx.nd.ones((2,))}, default_init=I.Zero(), verbose=True)
-        load(I.InitDesc('a_weight'), mx.nd.zeros((2,)))
-        load(I.InitDesc('b_weight'), mx.nd.zeros((2,)))
+        init_array(mx, init, mi.InitDesc('bn_beta'), (3,))
+        load = mi.Load({'arg:a_weight': mx.nd.ones((2,))}, default_init=mi.Zero(), verbose=True)
+        load(mi.InitDesc('a_weight'), mx.nd.zeros((2,)))
+        load(mi.InitDesc('b_weight'), mx.nd.zeros((2,)))
     return list(msgs) + [init.set_verbosity() is init]
 
 
@@ -318,13 +318,13 @@ def legacy_type_errors(mx):
 # ------------------------------------------------------------------ deterministic built-ins
 @case()
 def constant_values(mx):
-    I = mx.init
-    d = I.InitDesc('w_weight')
-    return [init_array(mx, I.Constant(1.25), d, (2, 3)),
-            init_array(mx, I.Constant(mx.nd.array([1.0, 2.0, 3.0])), d, (2, 3)),
-            init_array(mx, I.Constant(np.arange(6.0).reshape(2, 3)), d, (2, 3)),
-            init_array(mx, I.Constant(np.float32(7)), d, (4,), dtype='int32'),
-            init_array(mx, I.Constant(3), d, (2, 2, 1))]
+    mi = mx.init
+    d = mi.InitDesc('w_weight')
+    return [init_array(mx, mi.Constant(1.25), d, (2, 3)),
+            init_array(mx, mi.Constant(mx.nd.array([1.0, 2.0, 3.0])), d, (2, 3)),
+            init_array(mx, mi.Constant(np.arange(6.0).reshape(2, 3)), d, (2, 3)),
+            init_array(mx, mi.Constant(np.float32(7)), d, (4,), dtype='int32'),
+            init_array(mx, mi.Constant(3), d, (2, 2, 1))]
 
 
 @case()
@@ -344,17 +344,17 @@ def constant_dumps_twice(mx):
 
 @case()
 def zero_one_values(mx):
-    I = mx.init
-    d = I.InitDesc('w_weight')
-    return [init_array(mx, I.Zero(), d, (2, 3)), init_array(mx, I.One(), d, (3, 1, 2)),
-            init_array(mx, I.One(), d, (2,), dtype='float64'), init_array(mx, I.Zero(), d, (5,), dtype='int64')]
+    mi = mx.init
+    d = mi.InitDesc('w_weight')
+    return [init_array(mx, mi.Zero(), d, (2, 3)), init_array(mx, mi.One(), d, (3, 1, 2)),
+            init_array(mx, mi.One(), d, (2,), dtype='float64'), init_array(mx, mi.Zero(), d, (5,), dtype='int64')]
 
 
 @case()
 def bilinear_values(mx):
-    I = mx.init
-    d = I.InitDesc('up_weight')
-    return [init_array(mx, I.Bilinear(), d, s) for s in
+    mi = mx.init
+    d = mi.InitDesc('up_weight')
+    return [init_array(mx, mi.Bilinear(), d, s) for s in
             ((1, 1, 4, 4), (2, 1, 3, 3), (1, 2, 5, 6), (2, 3, 2, 7), (1, 1, 1, 1), (1, 2, 3, 4, 5))]
 
 
@@ -365,11 +365,11 @@ def bilinear_rank_error(mx):
 
 @case()
 def lstmbias_values(mx):
-    I = mx.init
-    return [init_array(mx, I.LSTMBias(), I.InitDesc('lstm_i2h_weight'), (16,)),
-            init_array(mx, I.LSTMBias(2.5), I.InitDesc('lstm_i2h_weight'), (12,)),
-            init_array(mx, I.LSTMBias(-1.0), I.InitDesc('lstm_h2h_weight'), (10,)),
-            init_array(mx, I.LSTMBias(), I.InitDesc('lstm_i2h_bias'), (8,))]
+    mi = mx.init
+    return [init_array(mx, mi.LSTMBias(), mi.InitDesc('lstm_i2h_weight'), (16,)),
+            init_array(mx, mi.LSTMBias(2.5), mi.InitDesc('lstm_i2h_weight'), (12,)),
+            init_array(mx, mi.LSTMBias(-1.0), mi.InitDesc('lstm_h2h_weight'), (10,)),
+            init_array(mx, mi.LSTMBias(), mi.InitDesc('lstm_i2h_bias'), (8,))]
 
 
 def _fused_size(num_input, h, layers, mode, bidirectional):
@@ -396,12 +396,12 @@ def fused_rnn_layout(mx):
 
 @case()
 def fused_rnn_global_init(mx):
-    I = mx.init
+    mi = mx.init
     out = []
-    for glob in (I.One(), I.Constant(0.5), name_init(mx)()):
+    for glob in (mi.One(), mi.Constant(0.5), name_init(mx)()):
         for num_input, h, layers, mode, bidir, fb in _FUSED[:3]:
-            fused = I.FusedRNN(None, h, layers, mode, bidir, fb)
-            desc = I.InitDesc('lstm_parameters', attrs={'__init__': fused.dumps()})
+            fused = mi.FusedRNN(None, h, layers, mode, bidir, fb)
+            desc = mi.InitDesc('lstm_parameters', attrs={'__init__': fused.dumps()})
             out.append(init_array(mx, glob, desc, (_fused_size(num_input, h, layers, mode, bidir),)))
     return out
 
@@ -437,21 +437,21 @@ def _load_dict(mx):
 
 @case()
 def load_from_file(mx):
-    I = mx.init
-    load = I.Load(LOAD_FIXTURE, default_init=I.Constant(9.0))
+    mi = mx.init
+    load = mi.Load(LOAD_FIXTURE, default_init=mi.Constant(9.0))
     names = [('fc_weight', (2, 3)), ('bn_moving_var', (3,)), ('conv_bias', (2,)), ('other_weight', (2, 2)),
              ('fc_weight', (3, 2))]
-    return [sorted(load.param)] + [attempt(init_array, mx, load, I.InitDesc(n), s) for n, s in names]
+    return [sorted(load.param)] + [attempt(init_array, mx, load, mi.InitDesc(n), s) for n, s in names]
 
 
 @case()
 def load_from_dict(mx):
-    I = mx.init
-    load = I.Load(_load_dict(mx), default_init=I.One())
+    mi = mx.init
+    load = mi.Load(_load_dict(mx), default_init=mi.One())
     out = [sorted(load.param)]
     for n, s, dt in [('fc_weight', (2, 3), 'float32'), ('conv_bias', (2,), 'float32'),
                      ('bn_moving_var', (3,), 'float16'), ('x_bias', (2,), 'float32')]:
-        out.append(attempt(init_array, mx, load, I.InitDesc(n), s, dt))
+        out.append(attempt(init_array, mx, load, mi.InitDesc(n), s, dt))
     return out
 
 
@@ -472,16 +472,16 @@ def load_not_dict(mx):
 
 @case()
 def mixed_patterns(mx):
-    I = mx.init
-    mixed = I.Mixed(['.*bias', 'bn.*', 'fc_w', '.*'], [I.Zero(), I.One(), I.Constant(2.0), I.Constant(3.0)])
+    mi = mx.init
+    mixed = mi.Mixed(['.*bias', 'bn.*', 'fc_w', '.*'], [mi.Zero(), mi.One(), mi.Constant(2.0), mi.Constant(3.0)])
     names = ['fc_bias', 'bn_gamma', 'bn_beta', 'fc_weight', 'conv_weight', 'xbn_gamma', 'fc_wbias']
-    return [init_array(mx, mixed, I.InitDesc(n), (2,)) for n in names]
+    return [init_array(mx, mixed, mi.InitDesc(n), (2,)) for n in names]
 
 
 @case()
 def mixed_no_match(mx):
-    I = mx.init
-    return init_array(mx, I.Mixed(['bias$'], [I.Zero()]), I.InitDesc('fc_weight'), (2,))
+    mi = mx.init
+    return init_array(mx, mi.Mixed(['bias$'], [mi.Zero()]), mi.InitDesc('fc_weight'), (2,))
 
 
 @case()
@@ -507,11 +507,12 @@ def xavier_bad_rnd(mx):
 
 @case()
 def random_keep_dtype_and_shape(mx):
-    I = mx.init
+    mi = mx.init
     out = []
-    for init in (I.Uniform(), I.Normal(), I.Xavier(), I.MSRAPrelu(), I.Orthogonal(), I.Orthogonal(rand_type='normal')):
+    for init in (mi.Uniform(), mi.Normal(), mi.Xavier(), mi.MSRAPrelu(), mi.Orthogonal(),
+                 mi.Orthogonal(rand_type='normal')):
         for dt in ('float16', 'float32', 'float64'):
-            a = init_array(mx, init, I.InitDesc('c_weight'), (3, 2, 2, 2), dtype=dt)
+            a = init_array(mx, init, mi.InitDesc('c_weight'), (3, 2, 2, 2), dtype=dt)
             out.append((a.dtype.__name__ if hasattr(a.dtype, '__name__') else str(a.dtype), a.shape))
     return out
 

@@ -49,6 +49,6 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     if isinstance(variables, NDArray):
         variables = [variables]
     elif not len(variables):
-        raise ValueError('variables cannot be an empty list.')
+        raise AssertionError('variables cannot be an empty list.')
     retain_graph = create_graph if retain_graph is None else retain_graph
     return _run_backward(heads, head_grads, list(variables), retain_graph, create_graph, train_mode)

@@ -125,7 +125,7 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
     state.recording, state.training = bool(create_graph), bool(train_mode)
     pending, heap, done = {}, [], []
     results = [None] * len(variables) if variables is not None else None
-    leaf_grads = []
+    leaf_grads, null_leaves = [], []
     try:
         for k, ((node, idx), h) in enumerate(zip(entries, heads)):
             g = head_grads[k] if head_grads is not None else None
@@ -153,7 +153,9 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
                     for i, idx in hit:
                         results[i] = c[idx]
             if type(n) is Leaf:
-                if targets is None and n.req != 'null':
+                if n.req == 'null':
+                    null_leaves.append(n)
+                elif targets is None:
                     leaf_grads.append((n, c[0]))
                 continue
             done.append(n)
@@ -178,6 +180,8 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
     if not retain_graph:
         for n in done:
             n.primals = None
+    for leaf in null_leaves:  # as in MXNet, a backward through a 'null' variable drops its .grad
+        leaf.grad = None
     if variables is not None:
         return [r if isinstance(r, NDArray) else _wrap(r, v._ctx, None) for v, r in zip(variables, results)]
     for leaf, g in leaf_grads:
@@ -204,8 +208,8 @@ def mark_variables(variables, gradients, grad_reqs='write'):
         raise MXNetError('mark_variables: got %d variables, %d gradients and %d grad_reqs; '
                          'they must match' % (len(variables), len(gradients), len(grad_reqs)))
     for i, (v, g, r) in enumerate(zip(variables, gradients, grad_reqs)):
-        if r not in GRAD_REQS:
-            raise MXNetError('grad_req=%r is not valid for variable %d; valid: %s'
+        if r not in GRAD_REQS:  # MXNet's lookup raises KeyError
+            raise KeyError('grad_req=%r is not valid for variable %d; valid: %s'
                              % (r, i, ', '.join(GRAD_REQS)))
         if v.shape != g.shape:
             raise MXNetError('mark_variables: gradient %d has shape %s, its variable has shape %s'

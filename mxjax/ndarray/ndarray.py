@@ -118,8 +118,7 @@ class NDArray:
 
     @property
     def T(self):
-        if self.ndim > 2:
-            raise MXNetError('Only 2D matrix is allowed to be transposed, got ndim=%d' % self.ndim)
+        # MXNet reverses all axes (the transpose op with no axes), whatever ndim is.
         return self.transpose()
 
     def __len__(self):
@@ -270,7 +269,7 @@ class NDArray:
         reverse = kwargs.pop('reverse', False)
         if kwargs:
             raise TypeError('reshape() got unexpected arguments %s; valid: shape, reverse' % list(kwargs))
-        from .ops.shape import infer_reshape, view_op
+        from .ops.shape import infer_reshape
         new = infer_reshape(self.shape, tuple(shape), reverse)
         return self._view(0, new)
 
@@ -499,6 +498,9 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
         raise MXNetError('arange: step=0 is not valid; step must be non-zero')
     if repeat < 1:
         raise MXNetError('arange: repeat=%r is not valid; it must be >= 1' % (repeat,))
+    if not (start < stop if step > 0 else start > stop):
+        raise MXNetError('arange: Invalid range (start, stop, step) = (%s,%s,%s): the range is empty; start '
+                         'must be %s stop' % (start, stop, step, 'below' if step > 0 else 'above'))
     vals = np.arange(start, stop, step, dtype=np.float64).astype(np_dtype(dtype))
     if repeat != 1:
         vals = np.repeat(vals, int(repeat))
@@ -507,7 +509,7 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
 
 def waitall():
     """Wait for all pending computation (jax dispatch is asynchronous)."""
-    (jax.effects_barrier if hasattr(jax, 'effects_barrier') else lambda: None)()
+    jax.effects_barrier()
 
 
 def concatenate(arrays, axis=0, always_copy=True):
