@@ -68,9 +68,6 @@ def _reset_peak():
         pass
 
 
-def _median(times):
-    times = sorted(times)
-    return times[len(times) // 2]
 
 
 def run_side(impl, repeat):
@@ -138,8 +135,9 @@ def run_side(impl, repeat):
         t = time.perf_counter()
         big_once()
         big_times.append(time.perf_counter() - t)
-    return {'impl': impl, 'import_s': t_import, 'set_cold_s': cold, 'set_warm_s': _median(warm),
-            'big_warm_s': _median(big_times), 'arrays': len(params), 'values': nbytes // 4,
+    # warm figures: the best of the repeats (the least disturbed by other processes)
+    return {'impl': impl, 'import_s': t_import, 'set_cold_s': cold, 'set_warm_s': min(warm),
+            'big_warm_s': min(big_times), 'arrays': len(params), 'values': nbytes // 4,
             'cold_peak_x_params': peak_cold / nbytes, 'warm_transient_x_params': peak_warm / nbytes}
 
 
@@ -171,7 +169,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--impl', choices=('mxjax', 'jax', 'mxnet'))
     ap.add_argument('--json', action='store_true')
-    ap.add_argument('--repeat', type=int, default=5)
+    ap.add_argument('--repeat', type=int, default=7)
     args = ap.parse_args()
     if args.impl:
         print(json.dumps(run_side(args.impl, args.repeat)))
@@ -186,6 +184,7 @@ def main():
     mxpy = _mxnet_python()
     rows['mxnet 1.9.1'] = _spawn(mxpy, 'mxnet', args.repeat) if mxpy else None
     print('ResNet-50 parameter set: 161 arrays, 25.6M values; big: one 4096x4096 Xavier weight')
+    print('%d CPU cores, load average %.2f' % (os.cpu_count(), os.getloadavg()[0]))
     print('times in s; memory: peak RSS growth over the process before the arrays existed, in units')
     print('of the set\'s 102 MB (cold run), and the extra peak during the warm re-initializations')
     print('%-24s %8s %9s %9s %9s %9s %9s' % ('side', 'import', 'set cold', 'set warm', 'big warm',

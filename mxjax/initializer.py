@@ -86,7 +86,7 @@ def _draw(kind, a, b, shape, dtype, ctx):
     a, b = np.float32(a), np.float32(b)
     pending = []
     for j, start in enumerate(range(0, n, _BLOCK)):
-        # keep two blocks in flight so generation overlaps the copies
+        # a few blocks in flight, so generating the next overlaps copying this one
         pending.append((start, _block(kind, key, np.uint32(j), a, b)))
         if len(pending) > 2:
             _copy_block(flat, *pending.pop(0))

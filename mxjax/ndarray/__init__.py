@@ -10,4 +10,4 @@ for _name, _f in METHODS.items():
 globals().update({k: v for k, v in FRONTENDS.items() if k not in globals()})
 
 from . import random  # noqa: E402,F401
-from .io import load, save  # noqa: E402,F401
+from .io import load, load_frombuffer, save  # noqa: E402,F401

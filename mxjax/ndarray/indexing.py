@@ -187,9 +187,18 @@ def _value_array(x, value):
                         % (value, type(value).__name__)) from None
 
 
+def _is_whole(key):
+    return (isinstance(key, slice) and key == slice(None)) or key is Ellipsis
+
+
 def setitem(x, key, value):
     if state.recording and x._entry is not None:
         raise MXNetError(ASSIGN_IN_GRAPH)
+    if (isinstance(value, numeric_types) and x._base is None and _is_whole(key)
+            and x._buf.devices().pop().platform == 'cpu'):
+        # x[:] = scalar on the host: build it there, no compile per shape.
+        x._set_data(jax.device_put(np.full(x._buf.shape, value, x._buf.dtype), x._buf.devices().pop()))
+        return
     val = _value_array(x, value)
     cur = x._data
     if isinstance(key, (NDArray, np.ndarray, list, range)) or (

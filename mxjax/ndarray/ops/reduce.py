@@ -141,7 +141,8 @@ def _mean(x, axes):
     s = _sum(x, axes)
     if _is_float(x):
         return s / jnp.asarray(n, x.dtype)
-    return lax.div(s, jnp.asarray(max(n, 1), x.dtype))  # integer mean truncates (C division)
+    # Integer mean truncates (C division); MXNet casts the count to the dtype too (wrapping).
+    return lax.div(s, jnp.asarray(n, jnp.int64).astype(x.dtype))
 
 
 def _nansum(x, axes):

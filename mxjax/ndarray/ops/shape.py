@@ -20,37 +20,29 @@ def norm_axis(ndim, axis, name, arg='axis', extra=0):
 
 # ---------------------------------------------------------------- reshape
 def infer_reshape(in_shape, shape, reverse=False):
-    """Apply MXNet's reshape codes (0 copy, -1 infer, -2 rest, -3 merge two, -4 split one)."""
+    """MXNet's reshape codes: 0 copy, -1 infer, -2 copy the rest, -3 merge two, -4 split one.
+
+    Follows MXNet 1.9.1 exactly, quirks included: `reverse` reverses the code list as is, and
+    the -1 is filled in at its position in the code list, not in the output (they differ after
+    a -2 or -4); a shape whose size then does not match raises ValueError, as MXNet's
+    NDArray.reshape does.
+    """
+    src, codes = list(in_shape), list(shape)
     if reverse:
-        rev = _infer_codes(tuple(reversed(in_shape)), _reverse_codes(shape), in_shape, shape)
-        return tuple(reversed(rev))
-    return _infer_codes(tuple(in_shape), tuple(shape), in_shape, shape)
+        src.reverse()
+        codes.reverse()
 
-
-def _reverse_codes(shape):
-    # Reverse the code list, keeping each -4 group's two sizes after their -4.
-    out, i, groups = [], 0, []
-    while i < len(shape):
-        if shape[i] == -4:
-            groups.append((-4, shape[i + 2], shape[i + 1]))
-            i += 3
-        else:
-            groups.append((shape[i],))
-            i += 1
-    for g in reversed(groups):
-        out.extend(g)
-    return tuple(out)
-
-
-def _infer_codes(src, shape, orig_in, orig_shape):
     def bad(msg):
-        raise MXNetError('reshape: cannot reshape %s to shape=%s: %s' % (tuple(orig_in), tuple(orig_shape), msg))
+        raise MXNetError('reshape: cannot reshape %s to shape=%s: %s' % (tuple(in_shape), tuple(shape), msg))
 
     out, j, i, infer_at = [], 0, 0, -1
-    while i < len(shape):
-        v = shape[i]
-        if not isinstance(v, int):
+    while i < len(codes):
+        v = codes[i]
+        if isinstance(v, bool) or not isinstance(v, integer_types):
             bad('dimension %r is not an int' % (v,))
+        if v < -4:
+            raise MXNetError('reshape: shape=%s is not valid: dim size must be >= -1, while received %d '
+                             '(valid codes: positive sizes, 0, -1, -2, -3, -4)' % (tuple(shape), v))
         if v > 0:
             out.append(v)
             j += 1
@@ -61,9 +53,9 @@ def _infer_codes(src, shape, orig_in, orig_shape):
             j += 1
         elif v == -1:
             if infer_at >= 0:
-                bad('more than one -1')
-            infer_at = len(out)
-            out.append(-1)
+                bad('one and only one dim can be inferred (more than one -1)')
+            infer_at = i  # MXNet's index: the code's position (see the docstring)
+            out.append(1)
             j += 1
         elif v == -2:
             out.extend(src[j:])
@@ -73,39 +65,36 @@ def _infer_codes(src, shape, orig_in, orig_shape):
                 bad('code -3 needs two input dimensions')
             out.append(src[j] * src[j + 1])
             j += 2
-        elif v == -4:
-            if i + 2 >= len(shape) or j >= len(src):
+        else:  # -4
+            if i + 2 >= len(codes) or j >= len(src):
                 bad('code -4 needs two sizes after it and an input dimension')
-            d1, d2, s = shape[i + 1], shape[i + 2], src[j]
+            d1, d2, d0 = codes[i + 1], codes[i + 2], src[j]
             if d1 == -1 and d2 == -1:
-                bad('code -4 cannot infer both sizes')
+                bad('split dims of code -4 cannot both be -1')
             if d1 == -1:
-                d1 = s // d2 if d2 else 0
+                d1 = d0 // d2 if d2 else 0
             if d2 == -1:
-                d2 = s // d1 if d1 else 0
-            if d1 * d2 != s:
-                bad('code -4 splits %d into %d x %d' % (s, d1, d2))
+                d2 = d0 // d1 if d1 else 0
+            if d1 * d2 != d0:
+                bad('split dims %d, %d of code -4 do not divide the input dim %d' % (d1, d2, d0))
             out.extend([d1, d2])
             i += 2
             j += 1
-        else:
-            raise MXNetError('shape dim size must be >= -1, while received %d (valid codes: '
-                             'positive sizes, 0, -1, -2, -3, -4)' % v)
         i += 1
     total = 1
-    for s in src:
-        total *= s
-    known = 1
-    for k, s in enumerate(out):
-        if k != infer_at:
-            known *= s
-    if infer_at >= 0:
-        if known == 0 or total % known:
-            bad('cannot infer the -1 dimension')
-        out[infer_at] = total // known
-    elif known != total:
-        bad('target size %d does not match input size %d' % (known, total))
-    return tuple(out)
+    for d in in_shape:
+        total *= d
+    if 0 <= infer_at < len(out):
+        known = 1
+        for d in out:
+            known *= d
+        out[infer_at] = total // known if known else 0
+    size = 1
+    for d in out:
+        size *= d
+    if size != total:
+        raise ValueError('Cannot reshape array of size %d into shape %s' % (total, tuple(shape)))
+    return tuple(reversed(out)) if reverse else tuple(out)
 
 
 def _reshape(data, shape=(), reverse=False):
