@@ -24,11 +24,13 @@ NPZ = os.path.join(HERE, 'ops_shape_reduce.npz')
 CASES = []
 
 
-def C(op, inputs, grad=(), method=False, error=None, phrase=None, **kwargs):
+def C(op, inputs, grad=(), method=False, error=None, phrase=None, req='write', passes=1, **kwargs):
     """inputs: (shape, dtype, kind) per input; kind: n (normal), t (small ints: ties),
-    p (positive), z (normal with zeros), nan (normal with NaNs), ar (arange), (lo, hi) ints."""
+    p (positive), z (normal with zeros), nan (normal with NaNs), ar (arange), (lo, hi) ints.
+    req/passes: the grad_req of the `grad` inputs and how many record+backward passes run."""
     CASES.append(dict(op=op, inputs=[[list(s), d, k] for s, d, k in inputs], grad=list(grad),
-                      method=method, error=error, phrase=phrase, kwargs=kwargs))
+                      method=method, error=error, phrase=phrase, kwargs=kwargs, req=req,
+                      passes=passes))
 
 
 F = 'float32'
@@ -300,6 +302,18 @@ C('diag', [x((3, 4))], method=True, k=1)
 C('diag', [x((3, 4))], error='MXNetError', phrase=None, k=5)
 C('diag', [x((2, 3, 4))], error='MXNetError', phrase='axis', axis1=1, axis2=1)
 
+# ------------------------------------------------------------------ grad_req='add', two passes
+# MXNet quirks: reverse and _split_v2 overwrite the leaf's gradient, mean divides what was
+# accumulated before by n as well; the others accumulate.
+C('flip', [x((3, 2))], grad=[0], req='add', passes=2, axis=0)
+C('mean', [x((3, 4))], grad=[0], req='add', passes=2, axis=1)
+C('mean', [x((3, 4))], grad=[0], req='add', passes=2)
+C('split_v2', [x((2, 6))], grad=[0], req='add', passes=2, indices_or_sections=3, axis=1)
+C('sum', [x((3, 4))], grad=[0], req='add', passes=2, axis=0)
+C('take', [x((4, 3)), x((5,), (-2, 6))], grad=[0], req='add', passes=2)
+C('split', [x((2, 6))], grad=[0], req='add', passes=2, num_outputs=3)
+C('transpose', [x((2, 3))], grad=[0], req='add', passes=2)
+
 # ------------------------------------------------------------------ existing shape ops
 C('reshape', [x((2, 3, 4))], grad=[0], shape=(-1, 0))
 C('reshape', [x((2, 3, 4))], grad=[0], shape=(-3, -2))
@@ -412,16 +426,18 @@ def check(mx, i, case, arrays):
             np.testing.assert_array_equal(a.asnumpy(), b)  # an error changes nothing
         return
     for j in case['grad']:
-        ins[j].attach_grad()
-    with mx.autograd.record():
-        outs = as_list(call(mx.nd, case, ins))
-    assert len(outs) == len(case['outputs']), what
+        ins[j].attach_grad(grad_req=case['req'])
+    for _ in range(case['passes']):
+        with mx.autograd.record():
+            outs = as_list(call(mx.nd, case, ins))
+        assert len(outs) == len(case['outputs']), what
+        if case['grad']:
+            hgs = [mx.nd.array(arrays['%d/hg%d' % (i, k)], dtype=arrays['%d/hg%d' % (i, k)].dtype)
+                   for k in range(len(outs))]
+            mx.autograd.backward(outs, hgs)
     for k, o in enumerate(outs):
         _close(o.asnumpy(), arrays['%d/out%d' % (i, k)], '%s output %d' % (what, k))
     if case['grad']:
-        hgs = [mx.nd.array(arrays['%d/hg%d' % (i, k)], dtype=arrays['%d/hg%d' % (i, k)].dtype)
-               for k in range(len(outs))]
-        mx.autograd.backward(outs, hgs)
         for j in case['grad']:
             _close(ins[j].grad.asnumpy(), arrays['%d/grad%d' % (i, j)], '%s grad of input %d' % (what, j))
 
@@ -449,19 +465,23 @@ def main():
             meta.append(m)
             continue
         for j in case['grad']:
-            nds[j].attach_grad()
-        with mx.autograd.record():
-            outs = as_list(call(mx.nd, case, nds))
+            nds[j].attach_grad(grad_req=case['req'])
+        hgs = None
+        for _ in range(case['passes']):
+            with mx.autograd.record():
+                outs = as_list(call(mx.nd, case, nds))
+            if case['grad']:
+                if hgs is None:
+                    hgs = [mx.nd.array(rs.randn(*o.shape), dtype=o.dtype) for o in outs]
+                mx.autograd.backward(outs, hgs)
         m['outputs'] = []
         for k, o in enumerate(outs):
             arrays['%d/out%d' % (i, k)] = o.asnumpy()
             m['outputs'].append([list(o.shape), o.dtype.__name__ if hasattr(o.dtype, '__name__')
                                  else str(o.dtype)])
         if case['grad']:
-            hgs = [mx.nd.array(rs.randn(*o.shape), dtype=o.dtype) for o in outs]
             for k, h in enumerate(hgs):
                 arrays['%d/hg%d' % (i, k)] = h.asnumpy()
-            mx.autograd.backward(outs, hgs)
             for j in case['grad']:
                 arrays['%d/grad%d' % (i, j)] = nds[j].grad.asnumpy()
         meta.append(m)

@@ -33,15 +33,8 @@ BROADCAST = {
 _ALIASES = {'broadcast_add': ('broadcast_plus',), 'broadcast_sub': ('broadcast_minus',)}
 
 for _name, _f in BROADCAST.items():
-    def _make(f):
-        def binary(lhs, rhs):
-            r = f(lhs, rhs)
-            return r if r.dtype == lhs.dtype else r.astype(lhs.dtype)
-        return binary
-    _g = _make(_f)
-    _g.__name__ = _name
     op(_name, inputs=('lhs', 'rhs'), aliases=_ALIASES.get(_name, ()), lazy_check=_check_broadcast,
-       same_dtype=True)(_g)
+       same_dtype=True)(_e.binary_fn(_f, _name))
 
 
 def _ufunc(name, array_op, scalar_op, rscalar_op, py):

@@ -106,18 +106,20 @@ def _check_same_shape(arrays, attrs):
                          '(use broadcast_* ops to broadcast)' % (a.shape, b.shape))
 
 
+def binary_fn(f, name):
+    """An (lhs, rhs) op function computing in, and returning, lhs's dtype (as MXNet)."""
+    def binary(lhs, rhs):
+        r = f(lhs, rhs)
+        return r if r.dtype == lhs.dtype else r.astype(lhs.dtype)
+    binary.__name__ = name
+    return binary
+
+
 _ELEMWISE = {'elemwise_add': jnp.add, 'elemwise_sub': jnp.subtract,
-             'elemwise_mul': jnp.multiply, 'elemwise_div': jnp.divide,
+             'elemwise_mul': jnp.multiply, 'elemwise_div': lambda a, b: _truediv(a, b),
              '_grad_add': jnp.add}
 for _name, _f in _ELEMWISE.items():
-    def _make(f):
-        def binary(lhs, rhs):
-            r = f(lhs, rhs)
-            return r if r.dtype == lhs.dtype else r.astype(lhs.dtype)
-        return binary
-    _g = _make(_f)
-    _g.__name__ = _name
-    op(_name, inputs=('lhs', 'rhs'), check=_check_same_shape, same_dtype=True)(_g)
+    op(_name, inputs=('lhs', 'rhs'), check=_check_same_shape, same_dtype=True)(binary_fn(_f, _name))
 
 
 # ---------------------------------------------------------------- array (op) scalar

@@ -127,6 +127,8 @@ def _reducer(name, body):
         axes = reduce_axes(data.shape, axis, exclude, name)
         return _finish(body(data, axes), data.shape, axes, keepdims)
     fn.__name__ = name
+    fn.__doc__ = ('%s over `axis` (None or (): every axis; with exclude=True every axis not listed), '
+                  'in the input dtype; shape (1,) when everything is reduced.' % name)
     return fn
 
 

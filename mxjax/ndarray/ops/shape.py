@@ -270,7 +270,7 @@ def flip(data, axis=None):
     return data
 
 
-op('reverse', aliases=('flip',), method='flip')(flip)
+_flip = op('reverse', aliases=('flip',), method='flip')(flip)
 
 
 # ---------------------------------------------------------------- splitting and joining
