@@ -910,6 +910,29 @@ def ag_grad_req_null(mx, nd, ag):
     return out
 
 
+@case('autograd', phrase='does not require gradient')
+def ag_grad_wrt_null_variable(mx, nd, ag):
+    x = nd.array([1., 2.])
+    x.attach_grad(grad_req='null')
+    w = nd.array([3., 4.])
+    w.attach_grad()
+    with ag.record():
+        y = x * w
+    ag.grad(y, [x])
+
+
+@case('autograd')
+def ag_grad_leaves_null_variable_none(mx, nd, ag):
+    x = nd.array([1., 2.])
+    x.attach_grad(grad_req='null')
+    w = nd.array([3., 4.])
+    w.attach_grad()
+    with ag.record():
+        y = x * w
+    g = ag.grad(y, [w])
+    return [g[0], x.grad is None, w.grad]
+
+
 @case('autograd')
 def ag_grad_req_add_reset(mx, nd, ag):
     x = nd.array([1, 2])

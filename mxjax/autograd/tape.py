@@ -114,6 +114,9 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
         for i, v in enumerate(variables):
             if v._entry is None:
                 raise MXNetError(_unreachable(i))
+            if type(v._entry[0]) is Leaf and v._entry[0].req == 'null':
+                raise MXNetError('Cannot differentiate with respect to the %d-th variable because it '
+                                 'does not require gradient.' % (i + 1))
             targets.setdefault(v._entry[0], []).append((i, v._entry[1]))
 
     def add(a, b):
