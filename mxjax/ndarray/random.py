@@ -11,10 +11,17 @@ from ..base import MXNetError, mx_real_t, np_dtype
 from .ndarray import NDArray, _wrap
 
 
-def _prep(shape, ctx, dtype, default=mx_real_t):
+_FLOATS = ('float16', 'float32', 'float64')
+_INTS = ('int32', 'int64')
+
+
+def _prep(name, shape, ctx, dtype, valid, default=mx_real_t):
     shape = _rnd._check_shape(shape)
     ctx = ctx if ctx is not None else _context.current_context()
     dt = np.dtype(np_dtype(dtype) if dtype is not None else default)
+    if dt.name not in valid:
+        raise MXNetError("%s: Invalid Input: dtype=%r, valid values are: %s"
+                         % (name, dtype if isinstance(dtype, str) else dt.name, ', '.join(valid)))
     return shape, ctx, dt
 
 
@@ -46,7 +53,7 @@ def uniform(low=0, high=1, shape=None, dtype=None, ctx=None, out=None, **kwargs)
     """Samples from U[low, high); float32 unless dtype says."""
     if isinstance(low, NDArray) or isinstance(high, NDArray):
         raise MXNetError('uniform: NDArray low/high are not supported; pass numbers')
-    shape, ctx, dt = _prep(shape if out is None else out.shape, ctx, dtype)
+    shape, ctx, dt = _prep('uniform', shape if out is None else out.shape, ctx, dtype, _FLOATS)
     return _draw(_uniform, float(low), float(high), shape, dt, ctx, out)
 
 
@@ -54,15 +61,15 @@ def normal(loc=0, scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs)
     """Samples from N(loc, scale^2); float32 unless dtype says."""
     if isinstance(loc, NDArray) or isinstance(scale, NDArray):
         raise MXNetError('normal: NDArray loc/scale are not supported; pass numbers')
-    shape, ctx, dt = _prep(shape if out is None else out.shape, ctx, dtype)
+    shape, ctx, dt = _prep('normal', shape if out is None else out.shape, ctx, dtype, _FLOATS)
     return _draw(_normal, float(loc), float(scale), shape, dt, ctx, out)
 
 
 def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs):
     """Integers in [low, high); int32 unless dtype says."""
-    if low >= high:
+    if low >= high:  # MXNet 1.9.1 crashes (SIGFPE) on low == high
         raise MXNetError('randint: low=%r must be smaller than high=%r' % (low, high))
-    shape, ctx, dt = _prep(shape if out is None else out.shape, ctx, dtype, np.int32)
+    shape, ctx, dt = _prep('randint', shape if out is None else out.shape, ctx, dtype, _INTS, np.int32)
     return _draw(_randint, int(low), int(high), shape, dt, ctx, out)
 
 
