@@ -169,3 +169,12 @@ def test_bad_creation_arguments():
         nd.zeros((2,), dtype='complex64')
     with pytest.raises(mx.MXNetError, match='shape'):
         nd.ones((2, -1))
+
+
+def test_int_division_broadcasts_and_truncates():
+    # MXNet integer division truncates toward zero, with numpy broadcasting (fuzzer regression).
+    a = np.array([[7], [-7], [9]], dtype=np.int32)
+    b = np.array([2, -3, 4], dtype=np.int32)
+    want = np.trunc(a / b).astype(np.int32)
+    assert (nd.broadcast_div(nd.array(a, dtype='int32'), nd.array(b, dtype='int32')).asnumpy() == want).all()
+    assert ((nd.array(a, dtype='int32') / nd.array(b, dtype='int32')).asnumpy() == want).all()

@@ -1,5 +1,6 @@
 """mxjax: Apache MXNet 1.x's nd / autograd / init APIs on JAX. `import mxjax as mx`."""
 import os as _os
+from importlib.util import find_spec as _find_spec
 
 import jax as _jax
 
@@ -18,6 +19,10 @@ def _enable_compilation_cache():
         _jax.config.update('jax_compilation_cache_dir', path)
         _jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.0)
         _jax.config.update('jax_persistent_cache_min_entry_size_bytes', 0)
+        if _find_spec('filelock') is not None:  # JAX needs it to bound the cache's size
+            # Least-recently-used entries are evicted past this size (default 1 GiB).
+            _jax.config.update('jax_compilation_cache_max_size',
+                               int(_os.environ.get('MXJAX_CACHE_MAX_BYTES', 1 << 30)))
     except (OSError, AttributeError):
         pass
 

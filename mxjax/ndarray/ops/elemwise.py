@@ -160,8 +160,8 @@ def _rev(f):
 def _truediv(a, b):
     if jnp.issubdtype(a.dtype, jnp.floating):
         return a / b
-    # MXNet integer division truncates toward zero (C semantics).
-    return lax.div(a, b)
+    # MXNet integer division truncates toward zero (C semantics); lax.div does not broadcast.
+    return lax.div(*jnp.broadcast_arrays(a, b))
 
 
 SCALAR = {
