@@ -201,3 +201,67 @@ def test_get_symbol_names_a_fresh_graph_like_mxnet():
     assert s.list_arguments() == ['var0', 'null1']
     assert s.list_outputs() == ['node_4_output']
     assert '"attrs": {"scalar": "2.0"}' in s.tojson()
+
+
+def test_recording_and_training_state_is_per_thread():
+    """As in MXNet, record()/train_mode() in one thread do not leak into another."""
+    import threading
+    seen = {}
+
+    def worker():
+        seen['rec'], seen['train'] = ag.is_recording(), ag.is_training()
+        with ag.record():
+            seen['inner'] = (ag.is_recording(), ag.is_training())
+
+    with ag.record():
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+        assert ag.is_recording() and ag.is_training()
+    assert seen == {'rec': False, 'train': False, 'inner': (True, True)}
+    assert not ag.is_recording() and not ag.is_training()
+
+
+def test_backward_in_threads_gives_each_its_own_gradient():
+    import threading
+    xs = [nd.array([float(i + 1)]) for i in range(4)]
+    for x in xs:
+        x.attach_grad()
+
+    def worker(x):
+        for _ in range(20):
+            with ag.record():
+                y = x * x * x
+            y.backward()
+
+    ts = [threading.Thread(target=worker, args=(x,)) for x in xs]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    for i, x in enumerate(xs):
+        assert x.grad.asnumpy()[0] == 3 * (i + 1) ** 2
+
+
+def test_repeated_step_never_traces_or_compiles_again():
+    """DESIGN: forward and backward of each op are jitted once per (op, attrs, shapes) and cached."""
+    import jax.monitoring
+    events = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda name, secs, **kw: events.append(name) if 'trace' in name or 'compile' in name else None)
+    x = nd.array(np.linspace(-1, 1, 6).reshape(2, 3))
+    w = nd.array(np.ones((4, 3)))
+    for p in (x, w):
+        p.attach_grad()
+
+    def step():
+        with ag.record():
+            y = nd.FullyConnected(nd.tanh(x) * 2 + 1, w, num_hidden=4, no_bias=True)
+            z = nd.log_softmax(y).sum()
+        z.backward()
+        w[:] = w - 0.1 * w.grad
+        return z.asnumpy()
+    step()
+    events.clear()
+    step()
+    assert events == []
