@@ -15,12 +15,12 @@ def _check_broadcast(arrays, attrs):
     for x, y in zip(pa, pb):
         if x != y and x != 1 and y != 1:
             raise MXNetError('operands could not be broadcast together with shapes %s %s'
-                             % (list(sa), list(sb)))
+                             % (_e.shape_str(sa), _e.shape_str(sb)))
 
 
 BROADCAST = {
     'broadcast_add': jnp.add, 'broadcast_sub': jnp.subtract, 'broadcast_mul': jnp.multiply,
-    'broadcast_div': _e._truediv, 'broadcast_mod': _e._mod, 'broadcast_power': jnp.power,
+    'broadcast_div': _e._truediv, 'broadcast_mod': _e._mod, 'broadcast_power': _e._power,
     'broadcast_maximum': _e._maximum, 'broadcast_minimum': _e._minimum,
     'broadcast_hypot': jnp.hypot, '_floor_divide': _e._floor_div,
     'broadcast_equal': _e._cmp(jnp.equal), 'broadcast_not_equal': _e._cmp(jnp.not_equal),
@@ -61,40 +61,43 @@ for _args in [
         ('maximum', 'broadcast_maximum', '_maximum_scalar', '_maximum_scalar', max),
         ('minimum', 'broadcast_minimum', '_minimum_scalar', '_minimum_scalar', min),
         ('hypot', 'broadcast_hypot', '_hypot_scalar', '_hypot_scalar', lambda a, b: float(np.hypot(a, b))),
-        ('equal', 'broadcast_equal', '_equal_scalar', '_equal_scalar', lambda a, b: float(a == b)),
-        ('not_equal', 'broadcast_not_equal', '_not_equal_scalar', '_not_equal_scalar', lambda a, b: float(a != b)),
-        ('greater', 'broadcast_greater', '_greater_scalar', '_lesser_scalar', lambda a, b: float(a > b)),
+        # Two numbers: MXNet answers comparisons and logical ops with the int 1 or 0.
+        ('equal', 'broadcast_equal', '_equal_scalar', '_equal_scalar', lambda a, b: int(a == b)),
+        ('not_equal', 'broadcast_not_equal', '_not_equal_scalar', '_not_equal_scalar', lambda a, b: int(a != b)),
+        ('greater', 'broadcast_greater', '_greater_scalar', '_lesser_scalar', lambda a, b: int(a > b)),
         ('greater_equal', 'broadcast_greater_equal', '_greater_equal_scalar', '_lesser_equal_scalar',
-         lambda a, b: float(a >= b)),
-        ('lesser', 'broadcast_lesser', '_lesser_scalar', '_greater_scalar', lambda a, b: float(a < b)),
+         lambda a, b: int(a >= b)),
+        ('lesser', 'broadcast_lesser', '_lesser_scalar', '_greater_scalar', lambda a, b: int(a < b)),
         ('lesser_equal', 'broadcast_lesser_equal', '_lesser_equal_scalar', '_greater_equal_scalar',
-         lambda a, b: float(a <= b)),
+         lambda a, b: int(a <= b)),
         ('logical_and', 'broadcast_logical_and', '_logical_and_scalar', '_logical_and_scalar',
-         lambda a, b: float(bool(a) and bool(b))),
+         lambda a, b: int(bool(a) and bool(b))),
         ('logical_or', 'broadcast_logical_or', '_logical_or_scalar', '_logical_or_scalar',
-         lambda a, b: float(bool(a) or bool(b))),
+         lambda a, b: int(bool(a) or bool(b))),
         ('logical_xor', 'broadcast_logical_xor', '_logical_xor_scalar', '_logical_xor_scalar',
-         lambda a, b: float(bool(a) != bool(b)))]:
+         lambda a, b: int(bool(a) != bool(b)))]:
     _ufunc(*_args)
 
 
 # ---------------------------------------------------------------- explicit broadcasting
-def _bcast_target(in_shape, shape):
+def _bcast_target(in_shape, shape, name):
+    """The output shape of broadcasting in_shape to shape (0 in shape keeps the input's size)."""
+    shp = _e.shape_str
     if len(shape) != len(in_shape):
-        raise MXNetError('broadcast_to: shape=%s must have the same number of dimensions as the '
-                         'input %s' % (shape, in_shape))
+        raise MXNetError('%s: Operand of shape %s cannot be broadcasted to %s (%d vs. %d dimensions)'
+                         % (name, shp(in_shape), shp(shape), len(in_shape), len(shape)))
     out = []
     for s, t in zip(in_shape, shape):
         t = s if t == 0 else t
         if s != t and s != 1:
-            raise MXNetError('broadcast_to: cannot broadcast input of shape %s to shape %s'
-                             % (in_shape, shape))
+            raise MXNetError('%s: Array cannot be broadcasted from %s to %s (only size-1 axes '
+                             'broadcast)' % (name, shp(in_shape), shp(shape)))
         out.append(t)
     return tuple(out)
 
 
 def broadcast_to(data, shape=()):
-    return jnp.broadcast_to(data, _bcast_target(data.shape, tuple(shape)))
+    return jnp.broadcast_to(data, _bcast_target(data.shape, tuple(shape), 'broadcast_to'))
 
 
 op('broadcast_to', method=True)(broadcast_to)
@@ -104,27 +107,31 @@ def broadcast_axis(data, axis=(), size=()):
     axis = (axis,) if isinstance(axis, int) else tuple(axis)
     size = (size,) if isinstance(size, int) else tuple(size)
     if len(axis) != len(size):
-        raise MXNetError('broadcast_axis: axis=%s and size=%s must have the same length' % (axis, size))
+        raise MXNetError('broadcast_axis: axis=%s and size=%s must have the same length (%d vs. %d)'
+                         % (axis, size, len(axis), len(size)))
     shape = list(data.shape)
     for a, s in zip(axis, size):
-        a = a % data.ndim
+        if not 0 <= a < data.ndim:  # MXNet takes no negative axis here
+            raise MXNetError('broadcast_axis: axis index = %d must be in range [0, %d)' % (a, data.ndim))
         if shape[a] != 1:
-            raise MXNetError('broadcast_axis: axis %d has size %d; only size-1 axes can be broadcast'
+            raise MXNetError('broadcast_axis: axis %d has size %d: Broadcasting axis must have size 1'
                              % (a, shape[a]))
         shape[a] = s
     return jnp.broadcast_to(data, tuple(shape))
 
 
-op('broadcast_axis', aliases=('broadcast_axes',), method=True)(broadcast_axis)
-from ..registry import METHODS  # noqa: E402
-METHODS['broadcast_axes'] = FRONTENDS['broadcast_axis']
+# MXNet's NDArray has the method broadcast_axes only (no broadcast_axis method).
+op('broadcast_axis', aliases=('broadcast_axes',), method='broadcast_axes')(broadcast_axis)
 
 
 def broadcast_like(lhs, rhs, lhs_axes=None, rhs_axes=None):
     if lhs_axes is None:
-        return jnp.broadcast_to(lhs, _bcast_target(lhs.shape, rhs.shape))
+        return jnp.broadcast_to(lhs, _bcast_target(lhs.shape, rhs.shape, 'broadcast_like'))
     shape = list(lhs.shape)
     for la, ra in zip(lhs_axes, rhs_axes):
+        if shape[la] != 1 and shape[la] != rhs.shape[ra]:
+            raise MXNetError('broadcast_like: input axis %d of size %d cannot be broadcasted to %d'
+                             % (la, shape[la], rhs.shape[ra]))
         shape[la] = rhs.shape[ra]
     return jnp.broadcast_to(lhs, tuple(shape))
 

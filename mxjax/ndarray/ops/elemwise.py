@@ -1,6 +1,7 @@
 """Elementwise ops: unary math, same-shape binary ops, scalar ops, casts and copies."""
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 from jax.scipy import special
 
@@ -64,6 +65,12 @@ def _round(x):
     return jnp.sign(x) * jnp.floor(jnp.abs(x) + 0.5)
 
 
+def _rint(x):
+    # MXNet's rint takes the floor on a tie (rint(2.5) == 2, rint(-0.5) == -1), not half to even.
+    lo, hi = jnp.floor(x), jnp.ceil(x)
+    return jnp.where(x - lo <= hi - x, lo, hi)
+
+
 UNARY = {
     'exp': jnp.exp, 'expm1': jnp.expm1, 'log': jnp.log, 'log2': jnp.log2, 'log10': jnp.log10,
     'log1p': jnp.log1p, 'sqrt': jnp.sqrt, 'rsqrt': _rsqrt, 'cbrt': jnp.cbrt, 'rcbrt': _rcbrt,
@@ -75,7 +82,7 @@ UNARY = {
     'negative': jnp.negative, 'erf': special.erf, 'erfinv': special.erfinv,
     'gamma': special.gamma,
     'gammaln': special.gammaln, 'softsign': _softsign, 'floor': jnp.floor, 'ceil': jnp.ceil,
-    'round': _round, 'rint': jnp.rint, 'trunc': jnp.trunc, 'fix': _fix,
+    'round': _round, 'rint': _rint, 'trunc': jnp.trunc, 'fix': _fix,
 }
 # Ops MXNet computes for integer inputs through float (and casts back).
 _FLOAT_ONLY = {'exp', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'cbrt', 'rcbrt',
@@ -95,15 +102,25 @@ def logical_not(data):
     return (data == 0).astype(data.dtype)
 
 
-op('logical_not', method=True)(logical_not)
+op('logical_not')(logical_not)
 
 
 # ---------------------------------------------------------------- same-shape binary ops
-def _check_same_shape(arrays, attrs):
-    a, b = arrays
-    if a._buf.shape != b._buf.shape:
-        raise MXNetError('Incompatible shapes: lhs %s and rhs %s must have the same shape '
-                         '(use broadcast_* ops to broadcast)' % (a.shape, b.shape))
+def shape_str(shape):
+    """A shape as MXNet prints it in messages: [2,3]."""
+    return '[%s]' % ','.join(str(d) for d in shape)
+
+
+def _same_shape(name):
+    """The check of an op whose inputs must all have the same shape (MXNet's message)."""
+    def check(arrays, attrs):
+        s0 = arrays[0]._buf.shape
+        for i, a in enumerate(arrays[1:], 1):
+            if a._buf.shape != s0:
+                raise MXNetError('%s: incompatible shape at input %d: expected %s, got %s (all inputs '
+                                 'must have the same shape; broadcast_* ops broadcast)'
+                                 % (name, i, shape_str(s0), shape_str(a._buf.shape)))
+    return check
 
 
 def binary_fn(f, name):
@@ -119,7 +136,7 @@ _ELEMWISE = {'elemwise_add': jnp.add, 'elemwise_sub': jnp.subtract,
              'elemwise_mul': jnp.multiply, 'elemwise_div': lambda a, b: _truediv(a, b),
              '_grad_add': jnp.add}
 for _name, _f in _ELEMWISE.items():
-    op(_name, inputs=('lhs', 'rhs'), check=_check_same_shape, same_dtype=True)(binary_fn(_f, _name))
+    op(_name, inputs=('lhs', 'rhs'), check=_same_shape(_name), same_dtype=True)(binary_fn(_f, _name))
 
 
 # ---------------------------------------------------------------- array (op) scalar
@@ -139,6 +156,15 @@ def _floor_div(a, b):
     if jnp.issubdtype(a.dtype, jnp.floating):
         return jnp.floor(a / b)
     return jnp.floor_divide(a, b)
+
+
+def _power(a, b):
+    if jnp.issubdtype(a.dtype, jnp.floating):
+        return jnp.power(a, b)
+    # An integer to a negative power truncates toward zero as in MXNet (which goes through a
+    # float pow): 1 for 1, +-1 for -1, else 0; jnp.power gives garbage there.
+    neg = jnp.where(jnp.abs(a) == 1, jnp.where(b % 2 == 0, jnp.ones_like(a), a), jnp.zeros_like(a))
+    return jnp.where(b < 0, neg, jnp.power(a, jnp.maximum(b, 0)))
 
 
 def _maximum(a, b):
@@ -167,8 +193,8 @@ def _truediv(a, b):
 SCALAR = {
     '_plus_scalar': jnp.add, '_minus_scalar': jnp.subtract, '_rminus_scalar': _rev(jnp.subtract),
     '_mul_scalar': jnp.multiply, '_div_scalar': _truediv, '_rdiv_scalar': _rev(_truediv),
-    '_mod_scalar': _mod, '_rmod_scalar': _rev(_mod), '_power_scalar': jnp.power,
-    '_rpower_scalar': _rev(jnp.power), '_maximum_scalar': _maximum, '_minimum_scalar': _minimum,
+    '_mod_scalar': _mod, '_rmod_scalar': _rev(_mod), '_power_scalar': _power,
+    '_rpower_scalar': _rev(_power), '_maximum_scalar': _maximum, '_minimum_scalar': _minimum,
     '_floor_divide_scalar': _floor_div, '_rfloor_divide_scalar': _rev(_floor_div),
     '_hypot_scalar': jnp.hypot,
     '_equal_scalar': _cmp(jnp.equal), '_not_equal_scalar': _cmp(jnp.not_equal),
@@ -208,16 +234,41 @@ op('BlockGrad', aliases=('stop_gradient',))(stop_gradient)
 
 def make_loss(data):
     # Forward is identity; the head gradient is ignored (ones), as MXNet's make_loss does.
-    return _ignore_head_grad(data)
+    return _ignore_head_grad(data, jnp.ones((), data.dtype))
 
 
 @jax.custom_vjp
-def _ignore_head_grad(x):
+def _ignore_head_grad(x, scale):
     return x
 
 
-_ignore_head_grad.defvjp(lambda x: (x, None), lambda _, g: (jnp.ones_like(g),))
-op('make_loss', aliases=('MakeLoss',))(make_loss)
+_ignore_head_grad.defvjp(lambda x, scale: (x, scale),
+                         lambda scale, g: (jnp.full_like(g, scale), jnp.zeros_like(scale)))
+op('make_loss')(make_loss)
+
+_NORMALIZATIONS = ('batch', 'null', 'valid')
+
+
+def _check_make_loss(arrays, attrs):
+    if attrs['normalization'] not in _NORMALIZATIONS:
+        raise MXNetError("MakeLoss: Invalid Input: %r for normalization, valid values are: "
+                         "{'batch', 'null', 'valid'}" % (attrs['normalization'],))
+
+
+def MakeLoss(data, grad_scale=1.0, valid_thresh=0.0, normalization='null'):
+    """Identity forward; the backward ignores the head gradient and gives grad_scale, divided
+    by the batch size (size / shape[-1]) or by the count of elements > valid_thresh (at least 1)."""
+    # MXNet's grad_scale and valid_thresh are float32 parameters, even for float64 data.
+    scale = jnp.asarray(np.float32(grad_scale), data.dtype)
+    if normalization == 'batch':  # MXNet's batch size is the count of rows of a 2-D view
+        scale = scale / max(1, data.size // max(1, data.shape[-1] if data.ndim else 1))
+    elif normalization == 'valid':
+        valid = jnp.sum(lax.stop_gradient(data) > jnp.asarray(np.float32(valid_thresh), data.dtype))
+        scale = scale / jnp.maximum(valid, 1).astype(data.dtype)
+    return _ignore_head_grad(data, scale)
+
+
+op('MakeLoss', check=_check_make_loss)(MakeLoss)
 
 
 def zeros_like(data):
@@ -235,10 +286,12 @@ op('ones_like', method=True)(ones_like)
 def clip(data, a_min=None, a_max=None):
     if a_min is None or a_max is None:
         raise MXNetError('clip: a_min and a_max are required, got a_min=%r a_max=%r' % (a_min, a_max))
-    lo = jnp.asarray(a_min, data.dtype)
-    hi = jnp.asarray(a_max, data.dtype)
-    # Gradient passes where a_min <= x <= a_max (MXNet's clip backward).
-    return jnp.where(data < lo, lo, jnp.where(data > hi, hi, data))
+    # MXNet's bounds are float32 parameters (clip(float64, 0.7) clips at float32(0.7)).
+    lo = jnp.asarray(np.float32(a_min), data.dtype)
+    hi = jnp.asarray(np.float32(a_max), data.dtype)
+    # The upper bound is tested first (so a_min > a_max gives a_max where x > a_max), and the
+    # gradient passes where a_min <= x <= a_max: MXNet's clip forward and backward.
+    return jnp.where(data > hi, hi, jnp.where(data < lo, lo, data))
 
 
 op('clip', method=True)(clip)
@@ -251,4 +304,5 @@ def add_n(*args):
     return r
 
 
-op('add_n', inputs=('*args',), aliases=('ElementWiseSum',), same_dtype=True)(add_n)
+op('add_n', inputs=('*args',), aliases=('ElementWiseSum',), same_dtype=True,
+   check=_same_shape('add_n'))(add_n)
