@@ -12,19 +12,7 @@ import gen_ops_shape_reduce as golden  # noqa: E402
 CASES, ARRAYS = golden.load('reduce')
 
 
-# MXNet 1.9.1 bugs with grad_req='add' (reverse/_split_v2 overwrite the buffer, mean divides what
-# was accumulated before): mxjax accumulates correctly, checked in test_grad_req_add_accumulates.
-MXNET_ADD_BUGS = {'flip', 'mean', 'split_v2'}
-
-
-def _param(i, c):
-    marks = ()
-    if c.get('req') == 'add' and c['op'] in MXNET_ADD_BUGS:
-        marks = pytest.mark.skip(reason='MXNet 1.9.1 grad_req=add bug; see test_grad_req_add_accumulates')
-    return pytest.param(i, c, id='%d-%s' % (i, c['op']), marks=marks)
-
-
-@pytest.mark.parametrize('i,case', [_param(i, c) for i, c in CASES])
+@pytest.mark.parametrize('i,case', golden.params(CASES))
 def test_golden(i, case):
     golden.check(mx, i, case, ARRAYS)
 

@@ -406,6 +406,23 @@ def _close(got, want, what):
         np.testing.assert_array_equal(got, want, err_msg=what)
 
 
+# MXNet 1.9.1 bugs with grad_req='add' (reverse/_split_v2 overwrite the buffer, mean divides what
+# was accumulated before): mxjax accumulates correctly (test_ops_shape.test_grad_req_add_accumulates).
+MXNET_ADD_BUGS = {'flip', 'mean', 'split_v2'}
+
+
+def params(cases):
+    """pytest params for (index, case) pairs, skipping the MXNet grad_req='add' bugs above."""
+    import pytest
+    out = []
+    for i, c in cases:
+        marks = ()
+        if c.get('req') == 'add' and c['op'] in MXNET_ADD_BUGS:
+            marks = pytest.mark.skip(reason="MXNet 1.9.1 grad_req='add' bug; mxjax accumulates")
+        out.append(pytest.param(i, c, id='%d-%s' % (i, c['op']), marks=marks))
+    return out
+
+
 def check(mx, i, case, arrays):
     """Run golden case i on the implementation `mx` and compare with MXNet's results."""
     ins = [mx.nd.array(arrays['%d/in%d' % (i, j)], dtype=arrays['%d/in%d' % (i, j)].dtype)

@@ -13,7 +13,7 @@ class _FunctionNode:
     class op:  # what get_symbol shows for this node
         name = '_CustomFunction'
         dynamic = ()
-        attrs = {}
+        static_names = ()
         defaults_key = ()
 
     key = ()

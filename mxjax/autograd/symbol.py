@@ -139,8 +139,7 @@ def _array_parents(node):
 def _attrs(node):
     op = node.op
     out = []
-    static = [k for k in op.attrs if k not in op.dynamic]
-    for k, v, dv in zip(static, node.key, op.defaults_key):
+    for k, v, dv in zip(op.static_names, node.key, op.defaults_key):
         if v != dv:
             out.append((k, _fmt(v)))
     if op.dynamic and node.primals not in (None, True):

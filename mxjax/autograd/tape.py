@@ -3,9 +3,11 @@
 An NDArray on the tape holds an entry `(node, output_index)`. A node is either a Leaf
 (a variable marked with attach_grad / mark_variables, owning its gradient buffer) or an
 op Node holding the op, its static attrs, its input buffers and its parents' entries.
-Backward is one topological walk with a dict of pending cotangents; each node's VJP is
-the op's cached jitted backward, or -- with create_graph -- the same backward invoked as
-a recorded op, which gives every higher order.
+Every node carries its creation number, and a node's parents are always older than it, so
+backward pops pending nodes newest first from a heap (a reverse topological order without
+a graph walk), with a dict of pending cotangents. Each node's VJP is the op's cached jitted
+backward, or -- with create_graph -- the same backward invoked as a recorded op, which
+gives every higher order.
 """
 import heapq
 import itertools

@@ -30,7 +30,7 @@ class Op:
     """
 
     def __init__(self, name, fn, inputs, attrs, dynamic=(), check=None, lazy_check=None,
-                 differentiable=True, same_dtype=False):
+                 same_dtype=False):
         self.name = name
         self.fn = fn
         self.variadic = len(inputs) == 1 and inputs[0].startswith('*')
@@ -39,9 +39,9 @@ class Op:
         self.dynamic = tuple(dynamic)
         self.check = check            # validation run before every call
         self.lazy_check = lazy_check  # validation run only when the jitted fn rejects its input
-        self.differentiable = differentiable
         self.same_dtype = same_dtype
-        self.defaults_key = tuple(hashable(v) for k, v in self.attrs.items() if k not in self.dynamic)
+        self.static_names = [k for k in self.attrs if k not in self.dynamic]
+        self.defaults_key = tuple(hashable(self.attrs[k]) for k in self.static_names)
         self._compiled = {}
         self._vjps = {}
 
@@ -52,12 +52,11 @@ class Op:
         """The jitted forward for one tuple of static attr values."""
         f = self._compiled.get(key)
         if f is None:
-            static = dict(zip([k for k in self.attrs if k not in self.dynamic], key))
-            f = self._compiled[key] = jax.jit(functools.partial(self.fn, **static))
+            f = self._compiled[key] = jax.jit(functools.partial(self.fn, **self.static_attrs(key)))
         return f
 
     def static_attrs(self, key):
-        return dict(zip([k for k in self.attrs if k not in self.dynamic], key))
+        return dict(zip(self.static_names, key))
 
     def vjp_op(self, key, diff, fout):
         """The backward of this op as an Op (so it can itself be recorded and differentiated).
@@ -153,7 +152,7 @@ def invoke(op, inputs, key, dyn=(), out=None):
 
 def make_frontend(o):
     """The generated nd.<name>(*inputs, *attrs, out=None, name=None, **kwargs) for a plain op."""
-    names = [k for k in o.attrs if k not in o.dynamic]
+    names = o.static_names
     attr_order = list(o.attrs)
     n_in = len(o.inputs)
     variadic, same_dtype, check = o.variadic, o.same_dtype, o.check
