@@ -4,11 +4,22 @@ import functools
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 from ..autograd.state import state
 from ..base import MXNetError, integer_types, numeric_types
-from .ndarray import ASSIGN_IN_GRAPH, NDArray, _broadcast_cast, _update_window, _wrap
+from .ndarray import ASSIGN_IN_GRAPH, NDArray, _wrap
 from .registry import op
+
+
+@jax.jit
+def _update_window(dst, starts, val):
+    return lax.dynamic_update_slice(dst, val.astype(dst.dtype), starts)
+
+
+@functools.partial(jax.jit, static_argnums=(1,))
+def _broadcast_cast(val, shape, dtype_like):
+    return jnp.broadcast_to(val, shape).astype(dtype_like.dtype)
 
 
 def _is_basic(k):

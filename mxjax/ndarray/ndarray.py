@@ -29,16 +29,6 @@ def _flat_write(dst, begin, val):
     return lax.dynamic_update_slice(dst.reshape(-1), val.reshape(-1).astype(dst.dtype), (begin,)).reshape(dst.shape)
 
 
-@jax.jit
-def _update_window(dst, starts, val):
-    return lax.dynamic_update_slice(dst, val.astype(dst.dtype), starts)
-
-
-@functools.partial(jax.jit, static_argnums=(1,))
-def _broadcast_cast(val, shape, dtype_like):
-    return jnp.broadcast_to(val, shape).astype(dtype_like.dtype)
-
-
 class NDArray:
     """An n-dimensional array on a context, backed by a jax.Array (see `as_jax()`)."""
     __slots__ = ('_buf', '_ctx', '_entry', '_base', '_begin', '_src', '__weakref__')
