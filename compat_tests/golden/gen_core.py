@@ -1545,14 +1545,14 @@ def fn_is_training_in_forward(mx, nd, ag):
     return seen
 
 
-@case('function')
-def fn_wrong_count(mx, nd, ag):
+def _bad_backward_outcome(ag, nd, bad_backward):
+    """Record x*2 through a Function whose backward is `bad_backward`; the error class, if any."""
     class Bad(ag.Function):
         def forward(self, x):
             return x * 2
 
         def backward(self, dy):
-            return dy, dy
+            return bad_backward(dy)
     x = nd.array([1, 2])
     x.attach_grad()
     with ag.record():
@@ -1563,26 +1563,16 @@ def fn_wrong_count(mx, nd, ag):
         return 'no error'
     except Exception as e:
         return type(e).__name__
+
+
+@case('function')
+def fn_wrong_count(mx, nd, ag):
+    return _bad_backward_outcome(ag, nd, lambda dy: (dy, dy))
 
 
 @case('function')
 def fn_wrong_shape(mx, nd, ag):
-    class Bad(ag.Function):
-        def forward(self, x):
-            return x * 2
-
-        def backward(self, dy):
-            return nd.ones((3,))
-    x = nd.array([1, 2])
-    x.attach_grad()
-    with ag.record():
-        y = Bad()(x)
-    try:
-        y.backward()
-        x.grad.asnumpy()
-        return 'no error'
-    except Exception as e:
-        return type(e).__name__
+    return _bad_backward_outcome(ag, nd, lambda dy: nd.ones((3,)))
 
 
 @case('function')
