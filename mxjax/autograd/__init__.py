@@ -1,6 +1,6 @@
 """mx.autograd: recording, backward, grad, Function and get_symbol with MXNet's semantics."""
 from .function import Function  # noqa: F401
-from .state import (is_recording, is_training, pause, predict_mode, record,  # noqa: F401
+from .state import (_RecordingStateScope, is_recording, is_training, pause, predict_mode, record,  # noqa: F401
                     set_recording, set_training, train_mode)
 from .symbol import get_symbol  # noqa: F401
 from .tape import run_backward as _run_backward

@@ -1,5 +1,6 @@
 """mx.nd: NDArray, creation functions and every registered operator as nd.<name>."""
 from . import ops as _ops  # noqa: F401  (registers every operator)
+from . import random, linalg, contrib  # noqa: F401  (may register more frontends)
 from .ndarray import (NDArray, arange, array, concatenate, empty, from_jax, full, moveaxis,  # noqa: F401
                       ones, waitall, zeros)
 from .registry import FRONTENDS, METHODS, OPS  # noqa: F401
@@ -9,5 +10,4 @@ for _name, _f in METHODS.items():
         setattr(NDArray, _name, _f)
 globals().update({k: v for k, v in FRONTENDS.items() if k not in globals()})
 
-from . import random  # noqa: E402,F401
 from .io import load, load_frombuffer, save  # noqa: E402,F401

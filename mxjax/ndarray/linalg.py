@@ -1,0 +1,1 @@
+"""nd.linalg: the linear-algebra ops (also nd.linalg_<name>)."""

@@ -1,0 +1,1 @@
+"""Ops MXNet registers under _contrib_* (exposed as nd.contrib.<name>)."""

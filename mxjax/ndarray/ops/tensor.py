@@ -1,0 +1,1 @@
+"""More tensor ops (MXNet's src/operator/tensor: indexing, init, matrix and misc ops)."""
