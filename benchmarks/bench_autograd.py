@@ -1,33 +1,25 @@
-"""Issue 2 benchmarks: W1 (op chain, eager / recorded+backward), W2 (MLP step), W3 (2nd derivative).
+"""W1 (op chain, eager / recorded+backward), W2 (MLP training step), W3 (2nd derivative).
 
-Each workload runs on mxjax, on pure JAX and -- when MXNet 1.9.1 is importable here or in
-~/mxref (override with MXNET_PYTHON) -- on MXNet, in the same run; ratios are printed
-against MXNet (and against pure JAX). Not a test: figures vary with the machine.
+mxjax, pure JAX and -- when MXNet 1.9.1 is importable here, via $MXNET_PYTHON or in
+~/mxref -- MXNet run the same workloads in one run, each in its own warm worker process on
+its own defaults (no thread variables set), the sides alternating over several rounds
+(benchmarks/harness.py). Printed: medians over the rounds, and each ratio's median with its
+range over the rounds. Not a test: figures vary with the machine.
 
-    python benchmarks/bench_autograd.py            # everything
-    python benchmarks/bench_autograd.py --impl mxnet --json   # one side (used internally)
+    python benchmarks/bench_autograd.py [--rounds 7]
 """
 import argparse
-import json
 import os
+import statistics
 import subprocess
 import sys
 import time
 
 import numpy as np
 
+import harness
+
 HERE = os.path.abspath(__file__)
-
-
-def _best(f, repeat=5, number=20):
-    f()  # warm
-    best = float('inf')
-    for _ in range(repeat):
-        t = time.perf_counter()
-        for _ in range(number):
-            f()
-        best = min(best, (time.perf_counter() - t) / number)
-    return best
 
 
 # ------------------------------------------------------------------ MXNet-API workloads
@@ -46,15 +38,12 @@ def w1_chain(mx, x, n=100):
     return x
 
 
-def run_mx(impl):
-    mx = __import__(impl)
+def mx_workloads(mx):
     nd, ag = mx.nd, mx.autograd
-    res = {}
     x = nd.array(np.linspace(-1, 1, 10))
 
     def w1a():
         w1_chain(mx, x).wait_to_read()
-    res['W1a_us_per_op'] = _best(w1a) / 100 * 1e6
 
     xg = nd.array(np.linspace(-1, 1, 10))
     xg.attach_grad()
@@ -64,10 +53,6 @@ def run_mx(impl):
             y = w1_chain(mx, xg)
         y.backward()
         xg.grad.wait_to_read()
-    res['W1b_us_per_op'] = _best(w1b) / 100 * 1e6
-
-    step, _ = mlp(mx)
-    res['W2_ms_per_step'] = _best(step, repeat=5, number=10) * 1e3
 
     xs = nd.array(np.linspace(-2, 2, 1000))
     xs.attach_grad()
@@ -78,10 +63,6 @@ def run_mx(impl):
             g = ag.grad([y], [xs], head_grads=[nd.ones_like(y)], create_graph=True)[0]
         g.backward()
         xs.grad.wait_to_read()
-    try:
-        res['W3sq_ms'] = _best(w3_square) * 1e3
-    except Exception as e:  # noqa: BLE001 - report what the implementation cannot do
-        res['W3sq_ms'] = 'fails: %s' % str(e).strip().splitlines()[-1][:100]
 
     def w3_cube():
         with ag.record():
@@ -89,14 +70,11 @@ def run_mx(impl):
             g = ag.grad([y], [xs], create_graph=True)[0]
         g.backward()
         xs.grad.wait_to_read()
-    try:
-        res['W3_ms'] = _best(w3_cube) * 1e3
-    except Exception as e:  # noqa: BLE001
-        res['W3_ms'] = 'fails: %s' % str(e).strip().splitlines()[-1][:100]
-    return res
+    return {'W1a': w1a, 'W1b': w1b, 'W2': mlp(mx), 'W3': w3_cube, 'W3sq': w3_square}
 
 
 def mlp(mx, batch=64):
+    """One training step as a loop runs it: record, backward, SGD, the loss read back."""
     nd, ag = mx.nd, mx.autograd
     rs = np.random.RandomState(0)
     shapes = [(256, 784), (256,), (256, 256), (256,), (10, 256), (10,)]
@@ -117,28 +95,14 @@ def mlp(mx, batch=64):
         loss.backward()
         for p in params:
             p -= lr * p.grad
-        params[0].wait_to_read()
-        return loss
-    return step, params
-
-
-def cold_w2(impl):
-    """Seconds for the first MLP step in this (fresh) process, after import."""
-    t0 = time.perf_counter()
-    mx = __import__(impl)
-    t1 = time.perf_counter()
-    step, _ = mlp(mx)
-    step()
-    t2 = time.perf_counter()
-    return {'import_s': t1 - t0, 'first_W2_s': t2 - t1}
+        return loss.asscalar()
+    return step
 
 
 # ------------------------------------------------------------------ pure JAX baselines
-def run_jax():
+def jax_workloads():
     import jax
     import jax.numpy as jnp
-    jax.config.update('jax_enable_x64', True)
-    res = {}
     x = jnp.asarray(np.linspace(-1, 1, 10), jnp.float32)
 
     def chain(x):
@@ -146,9 +110,7 @@ def run_jax():
             k = i % 4
             x = jnp.sin(x) if k == 0 else x * 0.9 if k == 1 else x + 0.1 if k == 2 else jnp.tanh(x)
         return x
-    res['W1a_us_per_op'] = _best(lambda: chain(x).block_until_ready()) / 100 * 1e6
     g = jax.grad(lambda x: jnp.sum(chain(x)))
-    res['W1b_us_per_op'] = _best(lambda: g(x).block_until_ready(), repeat=3, number=5) / 100 * 1e6
 
     rs = np.random.RandomState(0)
     shapes = [(256, 784), (256,), (256, 256), (256,), (10, 256), (10,)]
@@ -165,87 +127,89 @@ def run_jax():
 
     @jax.jit
     def step(ps):
-        gs = jax.grad(loss)(ps)
-        return [p - 0.1 * g for p, g in zip(ps, gs)]
+        lv, gs = jax.value_and_grad(loss)(ps)
+        return [p - 0.1 * g for p, g in zip(ps, gs)], lv
     state = {'p': params}
 
-    def run():
-        state['p'] = step(state['p'])
-        state['p'][0].block_until_ready()
-    res['W2_ms_per_step_jit'] = _best(run, number=10) * 1e3
+    def w2():
+        state['p'], lv = step(state['p'])
+        return float(lv)
     xs = jnp.asarray(np.linspace(-2, 2, 1000), jnp.float32)
     d2 = jax.grad(lambda x: jnp.sum(jax.grad(lambda x: jnp.sum(jnp.tanh(x) ** 3))(x)))
-    res['W3_ms'] = _best(lambda: d2(xs).block_until_ready(), number=5) * 1e3
-    return res
+    return {'W1a': lambda: chain(x).block_until_ready(), 'W1b': lambda: g(x).block_until_ready(),
+            'W2': w2, 'W3': lambda: d2(xs).block_until_ready()}
 
 
-def _mxnet_python():
-    try:
-        import mxnet  # noqa: F401
-        return sys.executable
-    except ImportError:
-        pass
-    cand = os.environ.get('MXNET_PYTHON', os.path.expanduser('~/mxref/bin/python'))
-    return cand if os.path.exists(cand) else None
+def cold_start(impl):
+    """Seconds to import and to run the first W2 step in this (fresh) process."""
+    t0 = time.perf_counter()
+    mx = __import__(impl)
+    t1 = time.perf_counter()
+    mlp(mx)()
+    return t1 - t0, time.perf_counter() - t1
 
 
-def _side(python, impl, what):
-    out = subprocess.run([python, HERE, '--impl', impl, '--what', what, '--json'],
-                         capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS='2'))
-    if out.returncode:
-        return {'error': out.stderr.strip().splitlines()[-1] if out.stderr else 'failed'}
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _ratio(a, b):
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b:
-        return '%.2fx' % (a / b)
-    return '-'
+# ------------------------------------------------------------------ driver
+ROWS = [  # label, workload, iterations per round, target ratio to MXNet
+    ('W1a 100 small ops eager, us/op', 'W1a', 40, 0.6),
+    ('W1b same, record+backward, us/op', 'W1b', 20, 0.7),
+    ('W2 MLP step (loss read), ms', 'W2', 20, 0.8),
+    ('W3 d2 sum(tanh(x)**3), ms', 'W3', 10, None),
+    ('W3sq d2 sum(square(tanh)), ms', 'W3sq', 10, None),
+]
+_SCALE = {'W1a': 1e6 / 100, 'W1b': 1e6 / 100, 'W2': 1e3, 'W3': 1e3, 'W3sq': 1e3}
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--impl')
-    ap.add_argument('--what', default='warm')
-    ap.add_argument('--json', action='store_true')
+    ap.add_argument('--worker')
+    ap.add_argument('--cold')
+    ap.add_argument('--rounds', type=int, default=7)
     a = ap.parse_args()
-    if a.impl:
-        r = (cold_w2(a.impl) if a.what == 'cold' else run_jax() if a.impl == 'jax' else run_mx(a.impl))
-        print(json.dumps(r))
+    if a.worker:
+        harness.serve(jax_workloads() if a.worker == 'jax' else mx_workloads(__import__(a.worker)))
         return
-    mxpy = _mxnet_python()
-    me = _side(sys.executable, 'mxjax', 'warm')
-    jx = _side(sys.executable, 'jax', 'warm')
-    mxr = _side(mxpy, 'mxnet', 'warm') if mxpy else {}
-    cold = _side(sys.executable, 'mxjax', 'cold')
-    cold2 = _side(sys.executable, 'mxjax', 'cold')
-    mxcold = _side(mxpy, 'mxnet', 'cold') if mxpy else {}
-    rows = [('W1a eager, us/op', 'W1a_us_per_op', 'W1a_us_per_op', 0.6),
-            ('W1b record+backward, us/op', 'W1b_us_per_op', 'W1b_us_per_op', 0.7),
-            ('W2 MLP step, ms', 'W2_ms_per_step', 'W2_ms_per_step_jit', 0.8),
-            ('W3 d2 sum(tanh(x)**3), ms', 'W3_ms', 'W3_ms', None),
-            ('W3 MXNet-able d2 sum(square(tanh)), ms', 'W3sq_ms', None, None)]
-    print('%-42s %12s %12s %12s %14s %12s %8s' % ('workload', 'mxjax', 'MXNet', 'pure JAX', 'mxjax/MXNet',
-                                                 'mxjax/JAX', 'target'))
+    if a.cold:
+        print('%r' % (cold_start(a.cold),))
+        return
+    mxpy = harness.mxnet_python()
+    workers = [harness.Worker('mxjax', [sys.executable, HERE, '--worker', 'mxjax']),
+               harness.Worker('jax', [sys.executable, HERE, '--worker', 'jax'])]
+    if mxpy:
+        workers.append(harness.Worker('mxnet', [mxpy, HERE, '--worker', 'mxnet']))
+    plan = [(name, n, ('mxjax', 'mxnet') if name == 'W3sq' else ('mxjax', 'mxnet', 'jax'))
+            for _, name, n, _ in ROWS]
+    res = harness.alternate(workers, plan, a.rounds)
+    for w in workers:
+        w.close()
 
-    def fmt(v):
-        return '%.3f' % v if isinstance(v, float) else str(v if v is not None else '-')[:12]
-    for label, k, kj, target in rows:
-        v, m = me.get(k), mxr.get(k)
-        j = jx.get(kj) if kj else None
-        if k == 'W3sq_ms' and isinstance(v, float):
-            m = mxr.get('W3sq_ms')
-        print('%-42s %12s %12s %12s %14s %12s %8s' % (label, fmt(v), fmt(m), fmt(j), _ratio(v, m),
-                                                     _ratio(v, j), '<=%.1fx' % target if target else ''))
-    w3 = me.get('W3_ms')
-    print('W3 (mxjax, cube) vs MXNet nearest equivalent (square):', _ratio(w3, mxr.get('W3sq_ms')),
-          '| MXNet on the cube itself:', mxr.get('W3_ms', '-'))
-    print('cold start, fresh process: mxjax import %.2fs, first W2 step %.3fs (second fresh process: %.3fs); '
-          'MXNet first W2 step %s' % (cold.get('import_s', float('nan')), cold.get('first_W2_s', float('nan')),
-                                      cold2.get('first_W2_s', float('nan')),
-                                      fmt(mxcold.get('first_W2_s')) + 's' if mxcold else '-'))
-    if mxr.get('error') or me.get('error'):
-        print('errors:', mxr.get('error'), me.get('error'))
+    print('machine: %s; %d rounds, sides alternating; median (min-max)' % (harness.machine(), a.rounds))
+    print('%-36s %10s %10s %10s %22s %22s %7s' % ('workload', 'mxjax', 'MXNet', 'pure JAX', 'mxjax/MXNet',
+                                                  'mxjax/JAX', 'target'))
+
+    def fmt(vals, scale):
+        s = harness.summary(vals or [])
+        return '%.3f' % (s[0] * scale) if isinstance(s, tuple) else str(s or '-')[:10]
+    for label, name, _, target in ROWS:
+        me, mxv, jx = (res.get((side, name)) for side in ('mxjax', 'mxnet', 'jax'))
+        print('%-36s %10s %10s %10s %22s %22s %7s' % (
+            label, fmt(me, _SCALE[name]), fmt(mxv, _SCALE[name]), fmt(jx, _SCALE[name]),
+            harness.ratio(me, mxv or []), harness.ratio(me, jx or []), '<=%.1fx' % target if target else ''))
+    print('W3 mxjax (cube) / MXNet nearest equivalent (square):',
+          harness.ratio(res.get(('mxjax', 'W3')), res.get(('mxnet', 'W3sq')) or []))
+
+    # cold start: fresh processes, sides alternating
+    colds = {'mxjax': [], 'mxnet': []}
+    for _ in range(3):
+        for impl, py in (('mxjax', sys.executable), ('mxnet', mxpy)):
+            if py:
+                out = subprocess.run([py, HERE, '--cold', impl], capture_output=True, text=True)
+                if out.returncode == 0:
+                    colds[impl].append(eval(out.stdout.strip().splitlines()[-1]))
+    for impl, vals in colds.items():
+        if vals:
+            print('cold start %-6s (fresh process, median of %d): import %.2f s, first W2 step %.3f s'
+                  % (impl, len(vals), statistics.median(v[0] for v in vals), statistics.median(v[1] for v in vals)))
 
 
 if __name__ == '__main__':

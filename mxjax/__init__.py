@@ -1,6 +1,5 @@
 """mxjax: Apache MXNet 1.x's nd / autograd / init APIs on JAX. `import mxjax as mx`."""
 import os as _os
-from importlib.util import find_spec as _find_spec
 
 import jax as _jax
 
@@ -9,22 +8,28 @@ _jax.config.update('jax_enable_x64', True)
 
 
 def _enable_compilation_cache():
-    """Persistent XLA cache on by default, so a fresh process does not recompile every op."""
-    if _os.environ.get('MXJAX_NO_COMPILATION_CACHE') or _os.environ.get('JAX_COMPILATION_CACHE_DIR'):
+    """Persistent XLA cache on by default, so a fresh process does not recompile every op.
+
+    Left alone when the user chose a cache already (JAX_COMPILATION_CACHE_DIR, or
+    jax_compilation_cache_dir set before importing mxjax) or opted out with
+    MXJAX_NO_COMPILATION_CACHE=1. Always bounded: least-recently-used entries are evicted past
+    MXJAX_CACHE_MAX_BYTES (default 1 GiB; JAX does the eviction, with `filelock`).
+    """
+    if (_os.environ.get('MXJAX_NO_COMPILATION_CACHE', '') not in ('', '0')
+            or _os.environ.get('JAX_COMPILATION_CACHE_DIR') or _jax.config.jax_compilation_cache_dir):
         return
+    # xla-lru: entries written by mxjax <= 0.1 without a bound lack the access-time files JAX's
+    # eviction reads, so the bounded cache starts in a directory of its own.
     path = _os.environ.get('MXJAX_CACHE_DIR') or _os.path.join(
-        _os.environ.get('XDG_CACHE_HOME') or _os.path.join(_os.path.expanduser('~'), '.cache'), 'mxjax', 'xla')
+        _os.environ.get('XDG_CACHE_HOME') or _os.path.join(_os.path.expanduser('~'), '.cache'), 'mxjax', 'xla-lru')
     try:
         _os.makedirs(path, exist_ok=True)
-        _jax.config.update('jax_compilation_cache_dir', path)
-        _jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.0)
-        _jax.config.update('jax_persistent_cache_min_entry_size_bytes', 0)
-        if _find_spec('filelock') is not None:  # JAX needs it to bound the cache's size
-            # Least-recently-used entries are evicted past this size (default 1 GiB).
-            _jax.config.update('jax_compilation_cache_max_size',
-                               int(_os.environ.get('MXJAX_CACHE_MAX_BYTES', 1 << 30)))
-    except (OSError, AttributeError):
-        pass
+    except OSError:
+        return
+    _jax.config.update('jax_compilation_cache_max_size', int(_os.environ.get('MXJAX_CACHE_MAX_BYTES', 1 << 30)))
+    _jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.0)
+    _jax.config.update('jax_persistent_cache_min_entry_size_bytes', 0)
+    _jax.config.update('jax_compilation_cache_dir', path)
 
 
 _enable_compilation_cache()
@@ -33,6 +38,7 @@ from . import base, context  # noqa: E402
 from .base import MXNetError  # noqa: E402
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus, tpu  # noqa: E402
 from . import random  # noqa: E402
+from . import random as rnd  # noqa: E402  (MXNet's alias)
 from . import autograd  # noqa: E402
 from . import ndarray  # noqa: E402
 from . import ndarray as nd  # noqa: E402

@@ -2,7 +2,7 @@
 import numpy as np
 
 
-class MXNetError(Exception):
+class MXNetError(RuntimeError):
     """The error MXNet raises for invalid operations (same name, same module path)."""
 
 
@@ -46,3 +46,21 @@ def hashable(v):
 string_types = (str,)
 numeric_types = (float, int, np.generic)
 integer_types = (int, np.integer)
+
+
+def mx_cast(x, dtype, xp=np):
+    """x.astype(dtype) as MXNet's C++ casts do it on x86, for NumPy (xp=np) or JAX (xp=jnp).
+
+    Float to integer truncates through a 32-bit integer (64-bit for int64): values out of that
+    range and NaN give its minimum, then the low bits are kept (300.0 -> uint8 44, -1.0 -> 255,
+    1e10 -> int32 -2147483648). Integer to narrower integer keeps the low bits. NumPy warns or
+    raises and XLA saturates on these, so both go through here.
+    """
+    dt = np.dtype(dtype)
+    if dt.kind not in 'iu' or np.dtype(x.dtype).kind != 'f':
+        return x.astype(dt)
+    mid = np.int64 if dt.itemsize == 8 else np.int32
+    lim = float(np.iinfo(mid).max) + 1.0
+    bad = xp.isnan(x) | (x >= lim) | (x < -lim)
+    as_int = xp.where(bad, 0, x).astype(mid)
+    return xp.where(bad, np.iinfo(mid).min, as_int).astype(dt)

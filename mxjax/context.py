@@ -1,5 +1,6 @@
 """Contexts: mx.cpu(i), mx.gpu(i), `with ctx:`, mapped onto JAX devices."""
 import threading
+import warnings
 
 import jax
 
@@ -53,6 +54,18 @@ class Context:
 
     def empty_cache(self):
         """No-op: XLA owns its allocator."""
+
+
+class _DefaultCtx:
+    """Context.default_ctx: MXNet's deprecated spelling of current_context()."""
+
+    def __get__(self, obj, cls):
+        warnings.warn('Context.default_ctx has been deprecated. Please use Context.current_context() '
+                      'instead.', DeprecationWarning, stacklevel=2)
+        return current_context()
+
+
+Context.default_ctx = _DefaultCtx()
 
 
 _DEVICES = {}

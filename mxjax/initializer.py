@@ -78,7 +78,7 @@ def _draw(kind, a, b, shape, dtype, ctx):
     n = flat.size
     if n == 0:
         return out
-    key = _random.next_key(ctx)
+    key = _random.next_key(ctx, per_device=False)
     if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
         key = jax.random.key_data(key)
     if _cpu() is not None:

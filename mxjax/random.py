@@ -1,61 +1,77 @@
-"""Global seeding: one JAX PRNG key per context, split on every draw (a stateful facade)."""
+"""mx.random: seeding, and one random stream per context.
+
+A stream is a base key and a counter; draw n is `fold_in(base_key, n)`. After `seed(s)` the
+base key of a context comes from (s, device type, device id), so replicas on cpu(0) and cpu(1)
+(or gpu(0) and gpu(1)) draw different Dropout masks, as MXNet's per-device generators do.
+Initializers use a separate stream that depends on the seed alone (`per_device=False`).
+"""
 import os
 import threading
 
 import jax
 import numpy as np
 
-from .base import MXNetError
+from . import context as _context
+
+__all__ = ['seed', 'uniform', 'normal', 'randn', 'poisson', 'exponential', 'gamma', 'multinomial',
+           'negative_binomial', 'generalized_negative_binomial', 'shuffle', 'randint']
 
 _lock = threading.Lock()
-_keys = {}          # str(ctx) -> current key; missing contexts start from _default_seed
-_default_seed = int.from_bytes(os.urandom(4), 'little')
+_streams = {}       # Context (or None: the device-independent stream) -> [base key, counter]
+_seed = int.from_bytes(os.urandom(4), 'little')
 
 
 @jax.jit
-def _split(key):
-    k = jax.random.split(key)
-    return k[0], k[1]
+def _fold(key, n):
+    return jax.random.fold_in(key, n)
+
+
+def _base_key(seed_state, device_typeid=None, device_id=None):
+    key = jax.random.PRNGKey(seed_state)
+    for n in (device_typeid, device_id):
+        if n is not None:
+            key = jax.random.fold_in(key, n)
+    return key
 
 
 def seed(seed_state, ctx='all'):
-    """Seed the generators of every context (ctx='all') or of one context.
+    """Seed every context's stream (ctx='all') or only `ctx`'s.
 
-    The same seed gives the same stream on every device: each context's stream is
-    derived from the seed alone, not from the device.
+    With ctx='all' each context's stream depends on the seed and the device, so devices draw
+    different numbers. Seeding one context uses the seed and the device type but not the
+    device id, so `seed(s, ctx=gpu(0))` and `seed(s, ctx=gpu(1))` give the same stream (as in
+    MXNet). Unlike MXNet, cpu(i) contexts have separate streams (MXNet shares one CPU generator).
     """
     if not isinstance(seed_state, (int, np.integer)):
-        raise ValueError('seed_state=%r must be an int' % (seed_state,))
-    global _default_seed
+        raise ValueError('seed_state must be int, got %r' % (seed_state,))
+    global _seed
+    seed_state = int(seed_state) & 0xFFFFFFFF  # MXNet passes a 32-bit C int
     with _lock:
         if ctx == 'all':
-            _keys.clear()
-            _default_seed = int(seed_state)
-        else:
-            _keys[str(ctx)] = jax.random.PRNGKey(int(seed_state))
+            _streams.clear()
+            _seed = seed_state
+            return
+        ctx = _context.Context(ctx)
+        _streams[ctx] = [_base_key(seed_state, ctx.device_typeid), 0]
 
 
-def next_key(ctx=None):
-    """A fresh key for one draw on `ctx`; advances that context's stream."""
-    name = 'cpu(0)' if ctx is None else str(ctx)
+def next_key(ctx=None, per_device=True):
+    """A fresh PRNG key for one draw on `ctx` (default: the current context); advances its stream.
+
+    per_device=False draws from the stream that depends on the seed alone (initializers).
+    """
+    if per_device:
+        name = _context.current_context() if ctx is None else ctx
+    else:
+        name = None
     with _lock:
-        key = _keys.get(name)
-        if key is None:
-            key = jax.random.PRNGKey(_default_seed)
-        key, sub = _split(key)
-        _keys[name] = key
-    return sub
-
-
-def _check_shape(shape):
-    if shape is None or shape == ():
-        return (1,)
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    try:
-        return tuple(int(s) for s in shape)
-    except TypeError:
-        raise MXNetError('shape=%r is not valid; expected an int or a tuple of ints' % (shape,)) from None
+        st = _streams.get(name)
+        if st is None:
+            st = _streams[name] = [_base_key(_seed) if name is None
+                                   else _base_key(_seed, name.device_typeid, name.device_id), 0]
+        n = st[1]
+        st[1] = n + 1
+    return _fold(st[0], np.uint32(n & 0xFFFFFFFF))
 
 
 def __getattr__(name):
@@ -65,3 +81,7 @@ def __getattr__(name):
         return getattr(ndrandom, name)
     except AttributeError:
         raise AttributeError('module mxjax.random has no attribute %r' % name) from None
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1712,6 +1712,153 @@ def tu_rand(mx, nd, ag):
 TOUR = os.path.join(HERE, '..', '..', 'examples', 'autograd_tour.py')
 
 
+# ================================================================== core gaps (issue 6, part 5)
+@case('core_gaps')
+def int_scalar_arithmetic_wraps(mx, nd, ag):
+    u8 = nd.array([0, 5, 250], dtype='uint8')
+    i8 = nd.array([100, -100, 7], dtype='int8')
+    y = nd.array([0, 5, 250], dtype='uint8')
+    y -= 1
+    return [u8 - 1, -u8, u8 + 300, u8 * 2.7, u8 - 1.5, i8 + 100, i8 * -3, -i8, y,
+            nd.array([7, -7], dtype='int32') / 2, nd.array([2 ** 40], dtype='int64') + 3]
+
+
+@case('core_gaps')
+def float_to_int_casts_wrap(mx, nd, ag):
+    x = nd.array([-1, 300, 2.7, -2.7, 255.9, 256])
+    big = nd.array([3e9, -3e9, 1e10], dtype='float64')
+    return [x.astype('uint8'), x.astype('int8'), x.astype('int32'), big.astype('int32'),
+            nd.array([-1, 300], dtype='int32').astype('uint8'), nd.array([200], dtype='int32').astype('int8')]
+
+
+@case('core_gaps')
+def array_from_out_of_range_ints_wraps(mx, nd, ag):
+    return [nd.array([200], dtype='int8'), nd.array([-1, 256, 300], dtype='uint8'),
+            nd.array([2 ** 31], dtype='int32')]
+
+
+@case('core_gaps')
+def setitem_out_of_range_wraps(mx, nd, ag):
+    u8 = nd.zeros((4,), dtype='uint8')
+    u8[:] = -1
+    a = u8.copy()
+    u8[1] = 300
+    u8[2:4] = -2
+    return [a, u8]
+
+
+@case('core_gaps')
+def bool_array_with_scalar_promotes(mx, nd, ag):
+    b = nd.array([1, 0, 1], dtype='bool')
+    return [b + 1, b * 2.5, b == 1, b - 1, b / 2, 1 + b, b > 0]
+
+
+@case('core_gaps')
+def negative_zero_scalar_keeps_sign(mx, nd, ag):
+    x = nd.array([1.0, -2.0, 0.0])
+    a = x * 0.0
+    b = x * -0.0
+    c = x + -0.0
+    return [np.signbit(a.asnumpy()), np.signbit(b.asnumpy()), np.signbit(c.asnumpy()),
+            np.signbit((x * -0.0).asnumpy())]
+
+
+@case('core_gaps')
+def nan_scalar(mx, nd, ag):
+    x = nd.array([1.0, -2.0])
+    return [x + float('nan'), x * float('nan'), nd.maximum(x, float('nan')), x + float('inf')]
+
+
+@case('core_gaps')
+def arange_integer_dtype_steps(mx, nd, ag):
+    return [nd.arange(0, 10, 2.5, dtype='int64'), nd.arange(0, 5, 1.5, dtype='int32'),
+            nd.arange(-3, 3, 1.7, dtype='int64'), nd.arange(0.5, 4, dtype='int32'),
+            nd.arange(10, 0, -2.5, dtype='int32')]
+
+
+@case('core_gaps')
+def asscalar_shapes(mx, nd, ag):
+    return [nd.array([[3]]).asscalar(), nd.array([[[4]]], dtype='int32').asscalar(),
+            nd.array([5]).asscalar()]
+
+
+@case('core_gaps')
+def asscalar_not_scalar(mx, nd, ag):
+    return nd.array([1, 2]).asscalar()
+
+
+@case('core_gaps')
+def context_default_ctx(mx, nd, ag):
+    return [mx.Context.default_ctx, mx.context.Context.default_ctx, mx.current_context()]
+
+
+@case('core_gaps')
+def detach_shares_memory(mx, nd, ag):
+    x = nd.array([1, 2, 3])
+    y = x.detach()
+    y[:] = 5
+    a = x.copy()
+    x[1] = 7
+    return [a, y, x]
+
+
+@case('core_gaps')
+def detach_of_view_shares_memory(mx, nd, ag):
+    x = nd.array([[1, 2], [3, 4]])
+    y = x[1].detach()
+    y[:] = 9
+    return [x, y]
+
+
+@case('core_gaps')
+def array_of_ndarray_under_record_keeps_gradient(mx, nd, ag):
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    with ag.record():
+        y = nd.array(x) * 3
+        z = nd.array(x, dtype='float64') * 2
+        w = (y + z.astype('float32')).sum()
+    w.backward()
+    return [y, z, x.grad]
+
+
+@case('core_gaps')
+def numpy_float_of_reduction(mx, nd, ag):
+    # the "Dive into Deep Learning" idiom: float() of a shape-(1,) reduction's asnumpy()
+    x = nd.array([[1.0, 2.0], [3.0, 5.0]])
+    m = x.mean()
+    return [m.shape, float(m.asnumpy()), int(x.sum().astype('int32').asnumpy()),
+            float(x.max().asnumpy()), float(nd.array([[2.5]]).asnumpy())]
+
+
+@case('core_gaps')
+def np_array_of_ndarray_is_writable(mx, nd, ag):
+    a = nd.array([1.0, 2.0]).asnumpy()
+    a[0] = 5
+    return [a, a.flags.writeable]
+
+
+@case('core_gaps')
+def reshape_view_sees_later_writes(mx, nd, ag):
+    x = nd.arange(6)
+    v = x.reshape((2, 3))
+    x[:] = 1
+    w = x.reshape((3, 2))
+    w[0] = 9
+    return [v, x]
+
+
+@case('core_gaps', phrase='Inplace operations')
+def inplace_add_of_recorded_value_raises(mx, nd, ag):
+    x = nd.ones((2,))
+    v = nd.ones((2,))
+    v.attach_grad()
+    with ag.record():
+        w = v * 2
+        x += w
+    return x
+
+
 def load_tour(mx):
     """examples/autograd_tour.py as a module whose `import mxjax as mx` binds the module `mx`."""
     import importlib.util

@@ -26,6 +26,10 @@ class _FunctionNode:
         self.in_avals = [(x.shape, x.dtype) for x in inputs]
         self.primals = True  # set to None when the graph is freed
 
+    def free(self):
+        # also lets go of the Function (and its saved tensors), as MXNet does after backward
+        self.primals = self.func = None
+
     def backward(self, cts, create_graph):
         from ..ndarray.ndarray import NDArray, _wrap
         if self.primals is None:
@@ -33,8 +37,11 @@ class _FunctionNode:
         grads = [c if isinstance(c, NDArray) else
                  _wrap(c if c is not None else jnp.zeros(s, d), None, None)
                  for c, (s, d) in zip(cts, self.avals)]
-        rets = self.func.backward(*grads)
         name = type(self.func).__name__
+        try:
+            rets = self.func.backward(*grads)
+        except Exception as e:  # MXNet reports a failing user backward as MXNetError
+            raise MXNetError('Error in %s.backward: %s: %s' % (name, type(e).__name__, e)) from e
         if isinstance(rets, NDArray):
             rets = (rets,)
         elif not isinstance(rets, (list, tuple)):

@@ -144,5 +144,6 @@ def _attrs(node):
             out.append((k, _fmt(v)))
     if op.dynamic and node.primals not in (None, True):
         vals = node.primals[len(node.primals) - len(op.dynamic):]
-        out.extend((k, _fmt(v)) for k, v in zip(op.dynamic, vals))
+        # MXNet keeps an op's scalar as a double (x + 2 shows scalar '2.0')
+        out.extend((k, _fmt(float(v) if k == 'scalar' else v)) for k, v in zip(op.dynamic, vals))
     return out

@@ -55,12 +55,20 @@ class Node:
         self.parents = parents
         self.avals = [(o.shape, o.dtype) for o in outs]
 
+    def free(self):
+        """Drop what the backward needed (the graph's buffers); the node stays as a record."""
+        self.primals = None
+
+    def spec(self):
+        """(diff, fout): which inputs take a gradient, which outputs carry a cotangent."""
+        return (tuple(p is not None and x.dtype in DIFFABLE for x, p in zip(self.primals, self.parents)),
+                tuple(d in DIFFABLE for _, d in self.avals))
+
     def backward(self, cts, create_graph):
         """Input cotangents (None where an input takes none) for output cotangents `cts`."""
         if self.primals is None:
             raise MXNetError(NOT_IN_GRAPH)
-        diff = tuple(p is not None and x.dtype in FLOATS for x, p in zip(self.primals, self.parents))
-        fout = tuple(d in FLOATS for _, d in self.avals)
+        diff, fout = self.spec()
         if not any(diff):
             return [None] * len(self.primals)
         cts = [c if c is not None else _zeros(s, d) for c, (s, d), keep in zip(cts, self.avals, fout) if keep]
@@ -79,6 +87,9 @@ class Node:
 
 
 FLOATS = frozenset(np.dtype(t) for t in ('float16', 'float32', 'float64', jnp.bfloat16))
+# MXNet differentiates integer arrays too (integer gradients); see registry._make_vjp_op.
+DIFFABLE = FLOATS | frozenset(np.dtype(t) for t in ('int8', 'uint8', 'int16', 'uint16', 'int32',
+                                                   'uint32', 'int64', 'uint64'))
 
 
 @jax.jit
@@ -95,6 +106,92 @@ def _ones_like(x):
     return jnp.ones_like(x)
 
 
+# ---------------------------------------------------------------- fused backward
+# A training loop records the same graph every step. The second time a graph structure (ops,
+# attrs, wiring) is seen, its whole backward becomes one jitted program, run with one
+# dispatch instead of one per node (the first sighting runs node by node, so one-off graphs
+# compile nothing new).
+_FUSED = {}          # structure key -> 1 (seen once) or the jitted backward
+_FUSED_MAX = 512
+
+
+def _plan(entries):
+    """The nodes a backward from `entries` reaches, newest first, with each op node's
+    (diff, fout); None when some node cannot be fused (a Function, a freed graph)."""
+    seen, order, specs, heap = set(), [], [], []
+    for node, _ in entries:
+        if node not in seen:
+            seen.add(node)
+            heapq.heappush(heap, (-node.seq, node))
+    while heap:
+        n = heapq.heappop(heap)[1]
+        order.append(n)
+        if type(n) is Leaf:
+            specs.append(None)
+            continue
+        if type(n) is not Node or n.primals is None:
+            return None
+        spec = n.spec()
+        specs.append(spec)
+        for p, d in zip(n.parents, spec[0]):
+            if d and p[0] not in seen:
+                seen.add(p[0])
+                heapq.heappush(heap, (-p[0].seq, p[0]))
+    return order, specs
+
+
+def _structure(order, specs, entries, given):
+    """A hashable description of the backward program (shapes and dtypes are left to jit)."""
+    index = {n: i for i, n in enumerate(order)}
+    nodes = []
+    for n, spec in zip(order, specs):
+        if spec is None:
+            nodes.append(None)
+        else:
+            nodes.append((n.op, n.key, spec[0], spec[1], tuple(n.avals),
+                          tuple((index[p[0]], p[1]) if d else None for p, d in zip(n.parents, spec[0]))))
+    heads = tuple((index[node], idx, g) for (node, idx), g in zip(entries, given))
+    return tuple(nodes), heads
+
+
+def _fused_backward(structure):
+    nodes, heads = structure
+
+    def run(head_grads, primals):
+        pending = [None] * len(nodes)
+
+        def add(i, j, g):
+            slot = pending[i]
+            if slot is None:
+                slot = pending[i] = [None] * (1 if nodes[i] is None else len(nodes[i][4]))
+            slot[j] = g if slot[j] is None else slot[j] + g
+
+        for (i, j, given), g in zip(heads, head_grads):
+            if not given:
+                shape, dtype = ((), None) if nodes[i] is None else nodes[i][4][j]
+                g = jnp.ones(shape, dtype)
+            add(i, j, g)
+        leaf_cts = []
+        for i, spec in enumerate(nodes):
+            c = pending[i]
+            if spec is None:
+                leaf_cts.append(c[0])
+                continue
+            op, key, diff, fout, avals, wiring = spec
+            if not any(diff):
+                continue
+            cts = [c[j] if c[j] is not None else jnp.zeros(s, d)
+                   for j, ((s, d), keep) in enumerate(zip(avals, fout)) if keep]
+            res = op.vjp_op(key, diff, fout).fn(*primals[i], *cts)
+            res = iter(res if isinstance(res, (tuple, list)) else (res,))
+            for d, w in zip(diff, wiring):
+                if d:
+                    add(w[0], w[1], next(res))
+        return leaf_cts
+
+    return jax.jit(run)
+
+
 def run_backward(heads, head_grads, variables=None, retain_graph=False,
                  create_graph=False, train_mode=True):
     """Backward from NDArray `heads`. Writes leaf gradients (variables None) or returns
@@ -104,7 +201,6 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
     topological order, so no separate graph walk is needed. Nothing is written and the
     graph is kept when an error is raised.
     """
-    from ..ndarray.ndarray import NDArray, _wrap
     entries = []
     for h in heads:
         if h._entry is None:
@@ -114,12 +210,16 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
     if variables is not None:
         targets = {}
         for i, v in enumerate(variables):
-            if v._entry is None:
-                raise MXNetError(_unreachable(i))
-            if type(v._entry[0]) is Leaf and v._entry[0].req == 'null':
+            # as in MXNet, only marked variables qualify: not an intermediate result
+            if v._entry is None or type(v._entry[0]) is not Leaf or v._entry[0].req == 'null':
                 raise MXNetError('Cannot differentiate with respect to the %d-th variable because it '
                                  'does not require gradient.' % (i + 1))
             targets.setdefault(v._entry[0], []).append((i, v._entry[1]))
+
+    if not create_graph:
+        fused = _try_fused(heads, head_grads, entries, targets, variables, retain_graph, train_mode)
+        if fused is not None:
+            return fused[0]
 
     def add(a, b):
         if a is None:
@@ -132,17 +232,9 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
     results = [None] * len(variables) if variables is not None else None
     leaf_grads, null_leaves = [], []
     try:
-        for k, ((node, idx), h) in enumerate(zip(entries, heads)):
-            g = head_grads[k] if head_grads is not None else None
+        for (node, idx), h, g in zip(entries, heads, _head_grads(heads, head_grads, create_graph)):
             if g is None:
                 g = _ones_like(h._data)
-            elif isinstance(g, NDArray):
-                if g.shape != h.shape:
-                    raise MXNetError('head_grads[%d] has shape %s, but its head has shape %s'
-                                     % (k, g.shape, h.shape))
-                g = g if create_graph else g._data
-            if create_graph and not isinstance(g, NDArray):
-                g = _wrap(g, h._ctx, None)
             slot = pending.get(node)
             if slot is None:
                 slot = pending[node] = [None] * len(node.avals)
@@ -176,6 +268,71 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
     finally:
         state.recording, state.training = prev_rec, prev_train
 
+    return _finish(results, leaf_grads, null_leaves, done, targets, variables, retain_graph)
+
+
+def _head_grads(heads, head_grads, create_graph):
+    """The validated head gradients: an array (an NDArray with create_graph) or None (ones)."""
+    from ..ndarray.ndarray import NDArray, _wrap
+    out = []
+    for k, h in enumerate(heads):
+        g = head_grads[k] if head_grads is not None else None
+        if isinstance(g, NDArray):
+            if g.shape != h.shape:
+                raise MXNetError('head_grads[%d] has shape %s, but its head has shape %s'
+                                 % (k, g.shape, h.shape))
+            if g._buf.dtype != h._buf.dtype:  # MXNet does not cast a head gradient
+                raise MXNetError('head_grads[%d] has dtype %s, but its head has dtype %s'
+                                 % (k, np.dtype(g._buf.dtype).name, np.dtype(h._buf.dtype).name))
+            g = g if create_graph else g._data
+        elif g is not None:
+            g = jnp.asarray(g)
+        if create_graph and not isinstance(g, NDArray):
+            g = _wrap(_ones_like(h._data) if g is None else g, h._ctx, None)
+        out.append(g)
+    return out
+
+
+def _try_fused(heads, head_grads, entries, targets, variables, retain_graph, train_mode):
+    """Run the backward as one cached jitted program; None when it must go node by node."""
+    plan = _plan(entries)
+    if plan is None:
+        return None
+    order, specs = plan
+    grads = _head_grads(heads, head_grads, False)
+    key = _structure(order, specs, entries, tuple(g is not None for g in grads))
+    fn = _FUSED.get(key)
+    if fn is None or fn == 1:
+        if len(_FUSED) >= _FUSED_MAX:
+            _FUSED.clear()
+        _FUSED[key] = 1 if fn is None else _fused_backward(key)
+        if fn is None:
+            return None
+        fn = _FUSED[key]
+    prev_rec, prev_train = state.recording, state.training
+    state.recording, state.training = False, bool(train_mode)
+    try:
+        cts = fn(tuple(grads), tuple(() if sp is None else n.primals for n, sp in zip(order, specs)))
+    finally:
+        state.recording, state.training = prev_rec, prev_train
+    leaves = [n for n in order if type(n) is Leaf]
+    results = [None] * len(variables) if variables is not None else None
+    leaf_grads, null_leaves = [], []
+    for n, c in zip(leaves, cts):
+        if targets is not None:
+            for i, idx in targets.get(n, ()):
+                results[i] = c
+        if n.req == 'null':
+            null_leaves.append(n)
+        elif targets is None:
+            leaf_grads.append((n, c))
+    done = [n for n in order if type(n) is Node]
+    return (_finish(results, leaf_grads, null_leaves, done, targets, variables, retain_graph),)
+
+
+def _finish(results, leaf_grads, null_leaves, done, targets, variables, retain_graph):
+    """Check what a backward reached, free the graph, write or return the gradients."""
+    from ..ndarray.ndarray import NDArray, _wrap
     if targets is not None:
         for i, r in enumerate(results):
             if r is None:
@@ -184,7 +341,7 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
         raise MXNetError(NOTHING_NEEDS_GRAD)
     if not retain_graph:
         for n in done:
-            n.primals = None
+            n.free()
     for leaf in null_leaves:  # as in MXNet, a backward through a 'null' variable drops its .grad
         leaf.grad = None
     if variables is not None:

@@ -7,8 +7,8 @@ import numpy as np
 from jax import lax
 
 from ..autograd.state import state
-from ..base import MXNetError, integer_types, numeric_types
-from .ndarray import ASSIGN_IN_GRAPH, NDArray, _wrap
+from ..base import MXNetError, integer_types, mx_cast, numeric_types
+from .ndarray import ASSIGN_IN_GRAPH, INPLACE_RECORDING, NDArray, _wrap
 from .registry import op
 
 
@@ -132,11 +132,15 @@ def _adv_template(key, ndim):
             tmpl.append(('v', None if k is None else ('...' if k is Ellipsis else int(k))))
         else:
             if isinstance(k, NDArray):
+                if k._buf.dtype == np.bool_:
+                    raise ValueError('NDArray does not support boolean indexing (MXNet 1.x legacy '
+                                     'mode); got a bool NDArray key of shape %s. Use integer indices '
+                                     'or nd.contrib.boolean_mask' % (k.shape,))
                 idx = k._data
             else:
                 a = np.asarray(k)
-                if a.dtype == np.bool_:
-                    raise IndexError('boolean array indexing is not supported; got key %r' % (k,))
+                if a.dtype == np.bool_:  # MXNet 1.x reads a NumPy or list bool key as indices 0/1
+                    a = a.astype(np.int32)
                 idx = jnp.asarray(a)
             if not jnp.issubdtype(idx.dtype, jnp.integer):
                 idx = idx.astype(jnp.int32)
@@ -190,9 +194,9 @@ def _value_array(x, value):
         return value._data
     if isinstance(value, numeric_types):
         # A NumPy scalar goes into the jitted write with no eager device transfer of its own.
-        return np.array(value).astype(x.dtype)
+        return mx_cast(np.array(value), x.dtype)  # out-of-range values wrap, as in MXNet
     try:
-        return np.asarray(value, dtype=x.dtype)
+        return mx_cast(np.asarray(value), x.dtype)
     except (TypeError, ValueError):
         raise TypeError('NDArray does not support assignment with value %r of type %s'
                         % (value, type(value).__name__)) from None
@@ -203,12 +207,17 @@ def _is_whole(key):
 
 
 def setitem(x, key, value):
-    if state.recording and x._entry is not None:
-        raise MXNetError(ASSIGN_IN_GRAPH)
+    if state.recording:
+        if x._entry is not None:
+            raise MXNetError(ASSIGN_IN_GRAPH)
+        if isinstance(value, NDArray) and value._entry is not None:
+            _recorded_write(x, key, value)
+            return
     if (isinstance(value, numeric_types) and x._base is None and _is_whole(key)
             and x._buf.devices().pop().platform == 'cpu'):
         # x[:] = scalar on the host: build it there, no compile per shape.
-        x._set_data(jax.device_put(np.full(x._buf.shape, value, x._buf.dtype), x._buf.devices().pop()))
+        host = np.full(x._buf.shape, mx_cast(np.array(value), x._buf.dtype))
+        x._set_data(jax.device_put(host, x._buf.devices().pop()))
         return
     val = _value_array(x, value)
     cur = x._data
@@ -240,6 +249,39 @@ def setitem(x, key, value):
     else:
         idx = tuple(slice(b, _stop(b, m, s), s) for b, m, s in zip(starts, sizes, steps))
         x._set_data(cur.at[idx].set(window))
+
+
+def _recorded_write(x, key, value):
+    """x[key] = value where value is on the tape: as in MXNet, only a write that covers all of x
+    is allowed, and x then takes value's place in the graph (the gradient flows to value)."""
+    if isinstance(key, (NDArray, np.ndarray, list, range)) or (
+            isinstance(key, tuple) and not all(_is_basic(k) for k in key)):
+        raise MXNetError(INPLACE_RECORDING)
+    if not _is_basic(key) and not isinstance(key, tuple):
+        raise IndexError('NDArray does not support indexing with key %r of type %s'
+                         % (key, type(key).__name__))
+    _, sizes, steps, _, out_shape = _basic_plan(x.shape, key)
+    if tuple(sizes) != x.shape or any(s < 0 for s in steps):
+        raise MXNetError(INPLACE_RECORDING)
+    if value is x:
+        return
+    shape = value.shape
+    while len(shape) > len(out_shape) and shape[0] == 1:
+        shape = shape[1:]
+    shape = (1,) * (len(out_shape) - len(shape)) + shape
+    if shape != value.shape:
+        value = value.reshape(shape)
+    if shape != tuple(out_shape):
+        try:
+            value = value.broadcast_to(tuple(out_shape))
+        except MXNetError:
+            raise ValueError('cannot assign to x[%r]: operands could not be broadcast together: value '
+                             'shape %s, requested shape %s' % (key, shape, tuple(out_shape))) from None
+    if value.dtype != x.dtype:
+        value = value.astype(x.dtype)
+    value = value.reshape(x.shape)
+    x._assign(value._data, value._entry)
+
 
 
 @functools.partial(jax.jit, static_argnums=(3,))

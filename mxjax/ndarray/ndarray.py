@@ -1,5 +1,7 @@
 """NDArray: a mutable handle around an immutable jax.Array, with MXNet's views."""
+import ctypes
 import functools
+import weakref
 
 import jax
 import jax.numpy as jnp
@@ -9,13 +11,15 @@ from jax import lax
 from .. import context as _context
 from ..autograd import tape
 from ..autograd.state import state
-from ..base import MXNetError, integer_types, mx_real_t, np_dtype, numeric_types
+from ..base import MXNetError, integer_types, mx_cast, mx_real_t, np_dtype, numeric_types
 
 ASSIGN_IN_GRAPH = ('Assigning to NDArrays that are already in a computational graph will cause '
                    'undefined behavior when evaluating gradients. Please call backward first to '
                    'clear the graph or do this out side of a record section. Also note that you '
                    'cannot use inplace operations like +=, *=, relu(x, out=x), y[idx]=x, etc '
                    'inside a record section.')
+INPLACE_RECORDING = ('Inplace operations (+=, -=, x[:]=, etc) are not supported when recording '
+                     'with autograd.')
 
 
 # ---------------------------------------------------------------- jitted buffer helpers
@@ -31,7 +35,9 @@ def _flat_write(dst, begin, val):
 
 class NDArray:
     """An n-dimensional array on a context, backed by a jax.Array (see `as_jax()`)."""
-    __slots__ = ('_buf', '_ctx', '_entry', '_base', '_begin', '_src', '__weakref__')
+    # A view (x[1], x.reshape(..), x.detach()) has _base = its root and _begin = its flat offset
+    # there; _src is the root's _ver when _buf was last read from it (_ver counts the root's writes).
+    __slots__ = ('_buf', '_ctx', '_entry', '_base', '_begin', '_src', '_ver', '__weakref__')
     __array_priority__ = 1000.0
 
     # ------------------------------------------------------------ buffer access
@@ -40,10 +46,9 @@ class NDArray:
         b = self._base
         if b is None:
             return self._buf
-        src = b._buf
-        if src is not self._src:
-            self._buf = _flat_read(src, self._begin, self._buf.size, self._buf.shape)
-            self._src = src
+        if b._ver != self._src:
+            self._buf = _flat_read(b._buf, self._begin, self._buf.size, self._buf.shape)
+            self._src = b._ver
         return self._buf
 
     def _set_data(self, new):
@@ -51,10 +56,12 @@ class NDArray:
         b = self._base
         if b is None:
             self._buf = new
+            self._ver += 1
         else:
             b._buf = _flat_write(b._buf, self._begin, new)
+            b._ver += 1
             self._buf = new
-            self._src = b._buf
+            self._src = b._ver
 
     def _assign(self, value, entry=None):
         """Write a whole-array result into this handle (out=, in-place operators)."""
@@ -131,21 +138,60 @@ class NDArray:
 
     # ------------------------------------------------------------ conversion
     def asnumpy(self):
-        """A NumPy copy of the data (writable, like MXNet's)."""
-        return np.array(self._data)
+        """A NumPy copy of the data (writable, like MXNet's).
+
+        A one-element result also converts with float()/int(), as under the NumPy 1.x that
+        MXNet pins (NumPy >= 2.3 refuses float() of a 1-d array; see _OneElement).
+        """
+        a = np.array(self._data)
+        return a.view(_OneElement) if a.size == 1 else a
 
     def asscalar(self):
-        if self.shape != (1,) and self.size != 1:
+        """The value of a one-element array: a NumPy scalar for shape (1,), else (as in MXNet)
+        the whole one-element NumPy array."""
+        if self.size != 1:
             raise ValueError('The current array is not a scalar')
-        return self.asnumpy().reshape(())[()]
+        a = np.array(self._data)
+        return a[0] if a.ndim == 1 else a
 
     def __array__(self, dtype=None, copy=None):
-        a = np.asarray(self._data)
-        return a.astype(dtype) if dtype is not None else a
+        # np.array(x) gives a writable copy; only copy=False asks for the (read-only) buffer itself.
+        a = np.asarray(self._data) if copy is False else np.array(self._data)
+        return a.astype(dtype, copy=False) if dtype is not None else a
 
     def as_jax(self):
         """The current value as an (immutable) jax.Array; no copy."""
         return self._data
+
+    def __jax_array__(self):
+        # jnp functions accept an NDArray (with the pytree registration below).
+        return self._data
+
+    # ------------------------------------------------------------ DLPack
+    def __dlpack__(self, *args, **kwargs):
+        return self._data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    def to_dlpack_for_read(self):
+        """A DLPack capsule sharing this array's memory, for reading."""
+        return self._data.__dlpack__()
+
+    def to_dlpack_for_write(self):
+        """A DLPack capsule sharing this array's memory: what a consumer writes there shows in
+        this array (and `nd.from_dlpack` of it is a handle sharing that memory, as in MXNet).
+
+        The array first gets a buffer of its own, so no other handle sees those writes. (Of a
+        view, the capsule shares the view's memory, not its root's.)
+        """
+        root = self if self._base is None else self._base
+        root._set_data(jnp.array(root._data, copy=True))
+        cap = self._data.__dlpack__()
+        for k in [k for k, r in _WRITABLE.items() if r() is None]:
+            del _WRITABLE[k]
+        _WRITABLE[_capsule_pointer(cap)[0]] = weakref.ref(self)
+        return cap
 
     def astype(self, dtype, copy=True):
         dt = np_dtype(dtype)
@@ -197,8 +243,8 @@ class NDArray:
 
     # ------------------------------------------------------------ printing
     def __repr__(self):
-        shape_info = 'x'.join('%d' % s for s in self.shape)
-        return '\n%s\n<%s %s @%s>' % (str(self.asnumpy()), self.__class__.__name__, shape_info, self.context)
+        from .printing import ndarray_repr  # MXNet's format under any NumPy
+        return ndarray_repr(self)
 
     __str__ = __repr__
 
@@ -229,8 +275,8 @@ class NDArray:
             e[0].fresh = bool(value)
 
     def detach(self):
-        """A new handle on the same value, off the graph."""
-        return _wrap(self._data, self._ctx, None)
+        """A new handle off the graph sharing memory with this one (writes show in both)."""
+        return self._make_view(0, self.shape, None)
 
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):
         tape.run_backward([self], None if out_grad is None else [out_grad],
@@ -240,12 +286,13 @@ class NDArray:
     def _make_view(self, begin, shape, recorded):
         """An NDArray sharing memory with self: flat elements [begin, begin+size) as `shape`."""
         root, off = (self, 0) if self._base is None else (self._base, self._begin)
-        size = int(np.prod(shape, dtype=np.int64))
         if recorded is not None:
-            v = recorded
-        else:
-            v = _wrap(_flat_read(self._data, begin, size, tuple(shape)), self._ctx, None)
-        v._base, v._begin, v._src = root, off + begin, root._buf
+            v, src = recorded, root._ver
+        elif begin == 0 and shape == self.shape:
+            v, src = _wrap(self._data, self._ctx, None), root._ver
+        else:  # read lazily: a view costs nothing until it is used (MXNet's views copy nothing)
+            v, src = _wrap(_Meta(shape, self._buf.dtype), self.context, None), -1
+        v._base, v._begin, v._src = root, off + begin, src
         return v
 
     def reshape(self, *shape, **kwargs):
@@ -371,7 +418,7 @@ class NDArray:
 
     def __setstate__(self, st):
         self._buf = jnp.asarray(st['data'])
-        self._ctx, self._entry, self._base, self._begin, self._src = None, None, None, 0, None
+        self._ctx, self._entry, self._base, self._begin, self._src, self._ver = None, None, None, 0, None, 0
 
 
 def _wrap(data, ctx, entry):
@@ -381,7 +428,37 @@ def _wrap(data, ctx, entry):
     a._ctx = ctx
     a._entry = entry
     a._base = None
+    a._ver = 0
     return a
+
+
+class _Meta:
+    """Shape and dtype of a view not read yet (stands in for its buffer until first use)."""
+    __slots__ = ('shape', 'dtype', 'size', 'ndim')
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = tuple(shape), np.dtype(dtype)
+        self.size, self.ndim = int(np.prod(shape, dtype=np.int64)), len(shape)
+
+
+class _OneElement(np.ndarray):
+    """What asnumpy() returns for a one-element array: a NumPy array that float()/int()/complex()
+    accept whatever its ndim, as NumPy 1.x did (`float(loss.mean().asnumpy())`, the "Dive into
+    Deep Learning" idiom). Everything else is plain NumPy."""
+
+    def _item(self):
+        if self.size != 1:
+            raise TypeError('only one-element arrays can be converted to Python scalars')
+        return np.ndarray.item(self)
+
+    def __float__(self):
+        return float(self._item())
+
+    def __int__(self):
+        return int(self._item())
+
+    def __complex__(self):
+        return complex(self._item())
 
 
 def _call(name, *args, **kwargs):
@@ -400,8 +477,19 @@ def _binary(lhs, rhs, array_op, scalar_op, _unused, out=None):
             return _call(array_op, lhs, rhs, out=out)  # full checks and messages
         return invoke(OPS[array_op], (lhs, rhs), (), (), out)
     if isinstance(rhs, numeric_types):
-        return invoke(OPS[scalar_op], (lhs,), (), (dev_scalar(float(rhs)),), out)
+        if lhs._buf.dtype == np.bool_:  # MXNet computes bool (op) scalar in int64
+            lhs = lhs.astype('int64')
+        return invoke(OPS[scalar_op], (lhs,), (), (dev_scalar(_scalar(rhs)),), out)
     return NotImplemented if out is None else _type_error(rhs)
+
+
+def _scalar(v):
+    """A Python scalar for an op: ints stay ints (so integer arithmetic wraps as in MXNet)."""
+    if type(v) is float:
+        return v
+    if isinstance(v, integer_types) and not isinstance(v, bool) and -2 ** 63 <= v < 2 ** 63:
+        return int(v)
+    return float(v)
 
 
 def _type_error(value):
@@ -411,6 +499,8 @@ def _type_error(value):
 def _inplace(self, other, array_op, scalar_op):
     if not isinstance(other, (NDArray,) + numeric_types):
         _type_error(other)
+    if state.recording and isinstance(other, NDArray) and other._entry is not None:
+        raise MXNetError(INPLACE_RECORDING)  # x += v with v recorded: MXNet refuses
     _binary(self, other, array_op, scalar_op, None, out=self)
     return self
 
@@ -424,19 +514,74 @@ def _put(np_value, ctx):
 def array(source_array, ctx=None, dtype=None):
     """An NDArray from a list, a NumPy array or another NDArray (float32 unless dtype says)."""
     if isinstance(source_array, NDArray):
+        # a recorded op (a copy, or a cast), so the gradient passes back as in MXNet
         dt = source_array.dtype if dtype is None else np_dtype(dtype)
-        src = source_array.asnumpy().astype(dt, copy=False)
-    elif isinstance(source_array, jax.Array):
-        dt = mx_real_t if dtype is None else np_dtype(dtype)
-        src = np.asarray(source_array).astype(dt, copy=False)
-    else:
-        dt = np_dtype(dtype)
-        try:
-            src = np.array(source_array, dtype=dt)
-        except (TypeError, ValueError):
-            raise TypeError('source_array must be array like object, got %s'
-                            % type(source_array).__name__) from None
+        res = source_array.copy() if dt == source_array.dtype else source_array.astype(dt)
+        return res if ctx is None or ctx == res.context else res.as_in_context(ctx)
+    dt = mx_real_t if dtype is None and isinstance(source_array, jax.Array) else np_dtype(dtype)
+    try:
+        raw = np.asarray(source_array)
+    except (TypeError, ValueError):
+        raw = None
+    if raw is None or raw.dtype.kind not in 'biuf':
+        raise TypeError('source_array must be array like object, got %s' % type(source_array).__name__)
+    # mx_cast: out-of-range values wrap as in MXNet (NumPy 2 raises or warns on them)
+    src = mx_cast(raw, dt) if raw.dtype != dt else np.array(raw)
     return _put(src, ctx)
+
+
+_WRITABLE = {}  # data pointer of a to_dlpack_for_write() capsule -> weakref to its NDArray
+
+
+class _DLTensorHead(ctypes.Structure):
+    _fields_ = [('data', ctypes.c_void_p), ('device_type', ctypes.c_int32), ('device_id', ctypes.c_int32)]
+
+
+def _capsule_pointer(cap):
+    """(data pointer, device type, device id) of a DLPack capsule (its DLManagedTensor's head)."""
+    get = ctypes.pythonapi.PyCapsule_GetPointer
+    get.restype, get.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    head = _DLTensorHead.from_address(get(cap, b'dltensor'))
+    return head.data, head.device_type, head.device_id
+
+
+class _Capsule:
+    """A DLPack capsule dressed as a producer, for consumers that only take producers."""
+
+    def __init__(self, cap):
+        self.cap = cap
+
+    def __dlpack__(self, *args, **kwargs):
+        return self.cap
+
+    def __dlpack_device__(self):
+        return _capsule_pointer(self.cap)[1:]
+
+
+def from_dlpack(dlpack):
+    """An NDArray from a DLPack capsule or any object with __dlpack__, sharing its memory.
+
+    A capsule from `to_dlpack_for_write()` gives a handle on that same NDArray's memory, so
+    writes through either show in both (MXNet's contract).
+    """
+    if type(dlpack).__name__ == 'PyCapsule':
+        ref = _WRITABLE.pop(_capsule_pointer(dlpack)[0], None)
+        src = ref() if ref is not None else None
+        if src is not None:
+            return src._make_view(0, src.shape, None)
+        dlpack = _Capsule(dlpack)
+    elif not hasattr(dlpack, '__dlpack__'):
+        raise TypeError('from_dlpack expects a DLPack capsule or an object with __dlpack__, got %s'
+                        % type(dlpack).__name__)
+    return _wrap(jax.dlpack.from_dlpack(dlpack), None, None)
+
+
+def to_dlpack_for_read(data):
+    return data.to_dlpack_for_read()
+
+
+def to_dlpack_for_write(data):
+    return data.to_dlpack_for_write()
 
 
 def from_jax(value, ctx=None):
@@ -491,14 +636,20 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     if not (start < stop if step > 0 else start > stop):
         raise MXNetError('arange: Invalid range (start, stop, step) = (%s,%s,%s): the range is empty; start '
                          'must be %s stop' % (start, stop, step, 'below' if step > 0 else 'above'))
-    vals = np.arange(start, stop, step, dtype=np.float64).astype(np_dtype(dtype))
+    dt = np.dtype(np_dtype(dtype))
+    if dt.kind in 'iu':  # MXNet: ceil((stop - start) / step) values DType(start) + i * DType(step)
+        n = int(np.ceil((stop - start) / step))
+        vals = mx_cast(np.trunc(start) + np.arange(n) * np.trunc(step), dt)
+    else:
+        vals = np.arange(start, stop, step, dtype=np.float64).astype(dt)
     if repeat != 1:
         vals = np.repeat(vals, int(repeat))
     return _put(vals, ctx)
 
 
 def waitall():
-    """Wait for all pending computation (jax dispatch is asynchronous)."""
+    """Wait until every pending computation has finished (jax dispatch is asynchronous)."""
+    jax.block_until_ready(jax.live_arrays())
     jax.effects_barrier()
 
 
@@ -515,3 +666,8 @@ def moveaxis(tensor, source, destination):
     axes.insert(dst, src)
     return tensor.transpose(axes=tuple(axes))
 
+
+
+# jax.jit / vmap / grad of pure functions take and return NDArrays (their leaf is the buffer).
+jax.tree_util.register_pytree_node(NDArray, lambda x: ((x._data,), x._ctx),
+                                   lambda ctx, leaves: _wrap(leaves[0], ctx, None))

@@ -73,11 +73,18 @@ class Op:
 
 def _make_vjp_op(fwd, key, diff, fout):
     static = fwd.static_attrs(key)
+    if 'dtype' in static and _is_int_dtype(static['dtype']):
+        static['dtype'] = 'float64'  # an integer cast passes its gradient on, as in MXNet
     n = len(diff)
     diff_idx = [i for i, d in enumerate(diff) if d]
 
     def vjp_fn(*args):
         primals, cts = list(args[:n]), args[n:]
+        # Integer inputs are differentiated through a float64 shadow (exact below 2**53) and
+        # their cotangents cast back, truncating as MXNet's integer backward does.
+        dtypes = [primals[i].dtype for i in diff_idx]
+        shadow = [p if jnp.issubdtype(p.dtype, jnp.inexact) else p.astype(jnp.float64)
+                  for p in (primals[i] for i in diff_idx)]
 
         def f(*dp):
             full = list(primals)
@@ -85,13 +92,23 @@ def _make_vjp_op(fwd, key, diff, fout):
                 full[i] = p
             out = fwd.fn(*full, **static)
             outs = out if isinstance(out, tuple) else (out,)
-            return tuple(o for o, keep in zip(outs, fout) if keep)
+            # an output that stays integer even on float inputs (argmax, indices) has no gradient
+            return tuple(o if jnp.issubdtype(o.dtype, jnp.inexact) else None
+                         for o, keep in zip(outs, fout) if keep)
 
-        _, pull = jax.vjp(f, *[primals[i] for i in diff_idx])
-        res = pull(tuple(cts))
+        outs, pull = jax.vjp(f, *shadow)
+        res = pull(tuple(None if o is None else c.astype(o.dtype) for o, c in zip(outs, cts)))
+        res = tuple(r if r.dtype == d else r.astype(d) for r, d in zip(res, dtypes))
         return res if len(res) != 1 else res[0]
 
     return Op('_backward_' + fwd.name, vjp_fn, ['*args'], {})
+
+
+def _is_int_dtype(d):
+    try:
+        return jnp.issubdtype(np.dtype(d), jnp.integer)
+    except TypeError:
+        return False
 
 
 _SCALARS = {}   # python number -> device scalar: a cached jax array is cheaper to pass than a float
@@ -99,11 +116,14 @@ _SCALARS = {}   # python number -> device scalar: a cached jax array is cheaper 
 
 def dev_scalar(v):
     """A cached jax scalar for `v`: float64 for floats, int64 for ints (ops cast as they need)."""
-    s = _SCALARS.get(v)
+    key = v
+    if v == 0 or v != v:  # -0.0 == 0.0 and NaN equals nothing: key these by their spelling
+        key = repr(v)
+    s = _SCALARS.get(key)
     if s is None or s.dtype != _SCALAR_DTYPE[type(v) in _INTS]:
         if len(_SCALARS) > 4096:
             _SCALARS.clear()
-        s = _SCALARS[v] = jnp.asarray(v, dtype=_SCALAR_DTYPE[type(v) in _INTS])
+        s = _SCALARS[key] = jnp.asarray(v, dtype=_SCALAR_DTYPE[type(v) in _INTS])
     return s
 
 

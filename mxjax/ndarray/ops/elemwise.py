@@ -5,7 +5,7 @@ import numpy as np
 from jax import lax
 from jax.scipy import special
 
-from ...base import MXNetError
+from ...base import MXNetError, mx_cast
 from ..registry import op
 
 
@@ -28,24 +28,36 @@ def _float_math(f):
 
 
 def _sign(x):
-    return jnp.sign(x)
+    # sign(NaN) is 0 in MXNet (jnp.sign gives NaN)
+    return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
 
 
 def _abs(x):
-    # x * sign(x): the gradient is sign(x), 0 at 0 as in MXNet (jnp.abs would give 1).
-    return x * lax.stop_gradient(jnp.sign(x)) if jnp.issubdtype(x.dtype, jnp.floating) else jnp.abs(x)
+    # x * sign(x): the gradient is sign(x), 0 at 0 and at NaN as in MXNet (jnp.abs would give 1).
+    return x * lax.stop_gradient(_sign(x)) if jnp.issubdtype(x.dtype, jnp.floating) else jnp.abs(x)
+
+
+def nan_through(x, y):
+    """y, except NaN with a NaN gradient where x is NaN (MXNet's relu at NaN)."""
+    m = jnp.isnan(x)
+    return jnp.where(m, x * lax.stop_gradient(jnp.where(m, x, 0)), y)  # finite gradient off NaN
 
 
 def _relu(x):
-    return jnp.where(x > 0, x, jnp.zeros_like(x))
+    return nan_through(x, jnp.where(x > 0, x, jnp.zeros_like(x)))
 
 
 def _sigmoid(x):
     return jax.nn.sigmoid(x)
 
 
+@jax.custom_jvp
 def _softsign(x):
     return x / (1 + jnp.abs(x))
+
+
+# MXNet's gradient 1 / (1 + |x|)^2: 0 at +-inf, where differentiating the quotient gives NaN.
+_softsign.defjvp(lambda p, t: (_softsign(p[0]), t[0] / jnp.square(1 + jnp.abs(p[0]))))
 
 
 def _rsqrt(x):
@@ -142,7 +154,7 @@ for _name, _f in _ELEMWISE.items():
 # ---------------------------------------------------------------- array (op) scalar
 def _scalar_op(f):
     def g(data, scalar=1.0):
-        s = jnp.asarray(scalar, dtype=data.dtype)
+        s = mx_cast(scalar, data.dtype, jnp)  # MXNet casts the scalar to the data's dtype first
         r = f(data, s)
         return r if r.dtype == data.dtype else r.astype(data.dtype)
     return g
@@ -155,7 +167,7 @@ def _mod(a, b):
 def _floor_div(a, b):
     if jnp.issubdtype(a.dtype, jnp.floating):
         return jnp.floor(a / b)
-    return jnp.floor_divide(a, b)
+    return jnp.where(b == 0, jnp.zeros_like(a), jnp.floor_divide(a, b))  # see _truediv
 
 
 def _power(a, b):
@@ -168,10 +180,15 @@ def _power(a, b):
 
 
 def _maximum(a, b):
+    # A NaN on either side gives NaN and no gradient to either input, as in MXNet.
+    if jnp.issubdtype(jnp.result_type(a, b), jnp.floating):
+        return jnp.where(a >= b, a, jnp.where(a < b, b, jnp.asarray(jnp.nan, jnp.result_type(a, b))))
     return jnp.where(a >= b, a, b)
 
 
 def _minimum(a, b):
+    if jnp.issubdtype(jnp.result_type(a, b), jnp.floating):
+        return jnp.where(a <= b, a, jnp.where(a > b, b, jnp.asarray(jnp.nan, jnp.result_type(a, b))))
     return jnp.where(a <= b, a, b)
 
 
@@ -185,9 +202,14 @@ def _rev(f):
 
 def _truediv(a, b):
     if jnp.issubdtype(a.dtype, jnp.floating):
-        return a / b
+        # XLA on CPU turns a / broadcast(b) into a * (1 / b), off by an ulp (5 / 3); the barrier
+        # keeps the correctly rounded division that MXNet and NumPy give.
+        a, b = jnp.broadcast_arrays(a, b)
+        return a / lax.optimization_barrier(b) if b.ndim else a / b
     # MXNet integer division truncates toward zero (C semantics); lax.div does not broadcast.
-    return lax.div(*jnp.broadcast_arrays(a, b))
+    # By zero MXNet 1.9.1 kills the process (SIGFPE); mxjax gives 0, as NumPy does.
+    a, b = jnp.broadcast_arrays(a, b)
+    return jnp.where(b == 0, jnp.zeros_like(a), lax.div(a, jnp.where(b == 0, jnp.ones_like(b), b)))
 
 
 SCALAR = {
@@ -212,7 +234,7 @@ for _name, _f in SCALAR.items():
 
 # ---------------------------------------------------------------- casts, copies, gradient stops
 def cast(data, dtype='float32'):
-    return data.astype(jnp.dtype(dtype))
+    return mx_cast(data, dtype, jnp)
 
 
 cast_op = op('Cast', aliases=('cast',))(cast)

@@ -191,7 +191,9 @@ op('SoftmaxActivation', check=_check_softmax_activation)(_softmax_activation)
 
 # ---------------------------------------------------------------- activations
 def _relu(x):
-    return jnp.where(x > 0, x, jnp.zeros_like(x))
+    # NaN in, NaN out with a NaN gradient (MXNet's reference kernel; its float32 oneDNN one gives 0)
+    m = jnp.isnan(x)
+    return jnp.where(m, x * lax.stop_gradient(jnp.where(m, x, 0)), jnp.where(x > 0, x, jnp.zeros_like(x)))
 
 
 def _softrelu(x):
@@ -199,9 +201,13 @@ def _softrelu(x):
     return jnp.where(x > 20, x, jnp.log1p(jnp.exp(jnp.minimum(x, 20))))
 
 
+@jax.custom_jvp
 def _softsign(x):
     return x / (1 + jnp.abs(x))
 
+
+# MXNet's gradient 1 / (1 + |x|)^2: 0 at +-inf, where differentiating the quotient gives NaN.
+_softsign.defjvp(lambda p, t: (_softsign(p[0]), t[0] / jnp.square(1 + jnp.abs(p[0]))))
 
 _ACTIVATIONS = {'relu': _relu, 'sigmoid': jax.nn.sigmoid, 'softrelu': _softrelu,
                 'softsign': _softsign, 'tanh': jnp.tanh}
@@ -656,3 +662,587 @@ def _smooth_l1(data, scalar=1.0):
 
 
 op('smooth_l1', dynamic=('scalar',))(_smooth_l1)
+
+
+# ---------------------------------------------------------------- Sequence{Mask,Last,Reverse}
+def _seq_lengths(args, data, axis, use_sequence_length):
+    """Per-batch lengths (int32, clipped into [0, T]) or None; float lengths truncate as MXNet."""
+    if not use_sequence_length:
+        return None
+    return jnp.clip(args[1].astype(jnp.int32), 0, data.shape[axis])
+
+
+def _seq_positions(data, axis):
+    """The sequence index of every element, broadcast against data's first two axes."""
+    pos = lax.broadcasted_iota(jnp.int32, data.shape[:2], axis)
+    return pos.reshape(data.shape[:2] + (1,) * (data.ndim - 2))
+
+
+def _seq_batch(lengths, data, axis):
+    """lengths shaped to broadcast against data (batch on axis 1 - axis)."""
+    shape = [1] * data.ndim
+    shape[1 - axis] = data.shape[1 - axis]
+    return lengths.reshape(shape)
+
+
+def _sequence_mask(*args, use_sequence_length=False, value=0.0, axis=0):
+    data, value = args[0], args[-1]   # value: the dynamic scalar, after the arrays
+    n = _seq_lengths(args, data, axis, use_sequence_length)
+    if n is None:
+        return data
+    keep = _seq_positions(data, axis) < _seq_batch(n, data, axis)
+    return jnp.where(keep, data, value.astype(data.dtype))
+
+
+def _sequence_last(*args, use_sequence_length=False, axis=0):
+    data = args[0]
+    n = _seq_lengths(args, data, axis, use_sequence_length)
+    if n is None:
+        return jnp.take(data, data.shape[axis] - 1, axis=axis)
+    idx = jnp.maximum(n - 1, 0)    # a zero length reads garbage in MXNet; here the first step
+    idx = _seq_batch(idx, data, axis)
+    return jnp.squeeze(jnp.take_along_axis(data, idx, axis=axis), axis)
+
+
+def _sequence_reverse(*args, use_sequence_length=False, axis=0):
+    data = args[0]
+    n = _seq_lengths(args, data, axis, use_sequence_length)
+    if n is None:
+        return jnp.flip(data, axis)
+    pos = _seq_positions(data, axis)
+    nb = _seq_batch(n, data, axis)
+    src = jnp.where(pos < nb, nb - 1 - pos, pos)   # reverse the first n steps, keep the rest
+    return jnp.take_along_axis(data, jnp.broadcast_to(src, data.shape), axis=axis)
+
+
+def _sequence_frontend(name, o, axes, data, sequence_length, use_sequence_length, axis, out,
+                       kwargs, **extra):
+    _check_kwargs(name, kwargs)
+    _check_arrays(name, data=data)
+    if data.ndim < 2:
+        raise MXNetError('%s: data must have at least 2 dimensions (sequence, batch, ...), got '
+                         'shape %s' % (name, data.shape))
+    if axis not in axes:
+        raise MXNetError('%s: axis=%r is not supported; valid values are: %s'
+                         % (name, axis, ', '.join(str(a) for a in axes)))
+    arrays = [data]
+    if use_sequence_length:
+        if not isinstance(sequence_length, NDArray):
+            raise MXNetError('%s: use_sequence_length=True needs the sequence_length input '
+                             '(one length per batch element)' % name)
+        batch = data.shape[1 - axis]
+        if sequence_length.shape != (batch,):
+            raise MXNetError('%s: sequence_length has shape %s, expected (%d,) (the batch size, '
+                             'data.shape[%d])' % (name, sequence_length.shape, batch, 1 - axis))
+        arrays.append(sequence_length)
+    elif sequence_length is not None:
+        raise MXNetError('%s: a sequence_length input was given but use_sequence_length is False'
+                         % name)
+    return _run(o, arrays, out, use_sequence_length=bool(use_sequence_length), axis=int(axis),
+                **extra)
+
+
+_seq_mask_op = op('SequenceMask', inputs=('*args',), dynamic=('value',))(_sequence_mask).op
+_seq_last_op = op('SequenceLast', inputs=('*args',))(_sequence_last).op
+_seq_reverse_op = op('SequenceReverse', inputs=('*args',))(_sequence_reverse).op
+
+
+@frontend('SequenceMask')
+def SequenceMask(data=None, sequence_length=None, use_sequence_length=False, value=0.0, axis=0,
+                 out=None, name=None, **kwargs):
+    """Sets steps at or beyond each sequence's length to `value` (axis 0 or 1 is the sequence).
+
+    Lengths are truncated to integers; lengths outside [0, T] are clipped (MXNet reads or
+    writes out of bounds)."""
+    return _sequence_frontend('SequenceMask', _seq_mask_op, (0, 1), data, sequence_length,
+                              use_sequence_length, axis, out, kwargs, value=float(value))
+
+
+@frontend('SequenceLast')
+def SequenceLast(data=None, sequence_length=None, use_sequence_length=False, axis=0, out=None,
+                 name=None, **kwargs):
+    """The last valid step of each sequence; a length of 0 gives the first step (MXNet reads
+    out of bounds)."""
+    return _sequence_frontend('SequenceLast', _seq_last_op, (0, 1), data, sequence_length,
+                              use_sequence_length, axis, out, kwargs)
+
+
+@frontend('SequenceReverse')
+def SequenceReverse(data=None, sequence_length=None, use_sequence_length=False, axis=0, out=None,
+                    name=None, **kwargs):
+    """Reverses the first length steps of each sequence (axis 0 only), leaving the rest."""
+    return _sequence_frontend('SequenceReverse', _seq_reverse_op, (0,), data, sequence_length,
+                              use_sequence_length, axis, out, kwargs)
+
+
+# ---------------------------------------------------------------- hard_sigmoid
+def _hard_sigmoid(data, alpha=0.2, beta=0.5):
+    dt = data.dtype
+    y = data * jnp.asarray(_F32(alpha), dt) + jnp.asarray(_F32(beta), dt)
+    # MXNet's gradient is alpha strictly inside (0, 1) and 0 at and beyond both ends.
+    return jnp.where(y <= 0, jnp.zeros_like(y), jnp.where(y >= 1, jnp.ones_like(y), y))
+
+
+def _check_hard_sigmoid(arrays, attrs):
+    _check_float('hard_sigmoid', {'data': arrays[0]})
+
+
+op('hard_sigmoid', check=_check_hard_sigmoid)(_hard_sigmoid)
+
+
+# ---------------------------------------------------------------- L2Normalization
+_EPS_L2 = float(_F32(1e-10))
+_L2_MODES = ('channel', 'instance', 'spatial')
+
+
+def _l2_normalization(data, eps=_EPS_L2, mode='instance'):
+    red = {'instance': tuple(range(1, data.ndim)), 'channel': (1,),
+           'spatial': tuple(range(2, data.ndim))}[mode]
+    norm = jnp.sqrt(jnp.sum(jnp.square(data), axis=red, keepdims=True) + jnp.asarray(eps, data.dtype))
+    return data / norm
+
+
+def _check_l2_normalization(arrays, attrs):
+    data = arrays[0]
+    _check_float('L2Normalization', {'data': data})
+    _check_choice('L2Normalization', 'mode', attrs['mode'], _L2_MODES)
+    if attrs['mode'] != 'instance' and data.ndim < 3:
+        raise MXNetError('L2Normalization: mode=%s needs at least 3 dimensions, got shape %s'
+                         % (attrs['mode'], data.shape))
+
+
+op('L2Normalization', check=_check_l2_normalization)(_l2_normalization)
+
+
+# ---------------------------------------------------------------- GroupNorm
+def _group_norm(data, gamma, beta, num_groups=1, eps=float(_F32(1e-5)), output_mean_var=False):
+    n = data.shape[0]
+    cdt = jnp.promote_types(data.dtype, jnp.float32)
+    x = data.astype(cdt).reshape((n, num_groups, -1))
+    mean = jnp.mean(x, axis=2, keepdims=True)
+    std = jnp.sqrt(jnp.mean(jnp.square(x - mean), axis=2, keepdims=True) + jnp.asarray(eps, cdt))
+    # MXNet 1.9.1's gamma and beta hold one value per group, not per channel.
+    y = (x - mean) / std * gamma.astype(cdt).reshape(1, -1, 1) + beta.astype(cdt).reshape(1, -1, 1)
+    out = y.reshape(data.shape).astype(data.dtype)
+    if output_mean_var:
+        return out, mean[..., 0].astype(data.dtype), std[..., 0].astype(data.dtype)
+    return out
+
+
+def _check_group_norm(arrays, attrs):
+    data = arrays[0]
+    _check_float('GroupNorm', {'data': data})
+    if data.ndim < 3:
+        raise MXNetError('GroupNorm: data must have at least 3 dimensions (batch, channel, '
+                         'spatial...), got shape %s' % (data.shape,))
+    g = attrs['num_groups']
+    if not isinstance(g, (int, np.integer)) or g < 1 or data.shape[1] % g:
+        raise MXNetError('GroupNorm: num_groups=%r must be a positive divisor of the %d channels '
+                         '(data.shape[1])' % (g, data.shape[1]))
+    _check_norm_params('GroupNorm', arrays, g, 'num_groups: one value per group')
+    _check_same_dtype('GroupNorm', ('data', 'gamma', 'beta'), arrays)
+
+
+op('GroupNorm', inputs=('data', 'gamma', 'beta'), check=_check_group_norm)(_group_norm)
+
+
+# ---------------------------------------------------------------- LRN
+def _lrn(data, alpha=float(_F32(1e-4)), beta=0.75, knorm=2.0, nsize=None):
+    # MXNet's window is (nsize - 1) // 2 channels on each side, and alpha is divided by nsize.
+    h = (nsize - 1) // 2
+    cdt = jnp.promote_types(data.dtype, jnp.float32)
+    x = data.astype(cdt)
+    c = x.shape[1]
+    sq = jnp.pad(jnp.square(x), ((0, 0), (h, h), (0, 0), (0, 0)))
+    s = functools.reduce(jnp.add, [sq[:, j:j + c] for j in range(2 * h + 1)])
+    a, b, k = (jnp.asarray(_F32(v), cdt) for v in (alpha, beta, knorm))
+    return (x * jnp.power(k + a / nsize * s, -b)).astype(data.dtype)
+
+
+def _check_lrn(arrays, attrs):
+    data = arrays[0]
+    _check_float('LRN', {'data': data})
+    if attrs['nsize'] is None:
+        raise MXNetError('LRN: required parameter nsize (the window width in channels) is missing')
+    if not isinstance(attrs['nsize'], (int, np.integer)) or attrs['nsize'] < 1:
+        raise MXNetError('LRN: nsize=%r must be a positive integer' % (attrs['nsize'],))
+    if data.ndim != 4:
+        raise MXNetError('LRN: data must be 4-D (batch, channel, height, width), got shape %s'
+                         % (data.shape,))
+
+
+op('LRN', check=_check_lrn)(_lrn)
+
+
+# ---------------------------------------------------------------- regression and SVM outputs
+def _zero_cotangent(a):
+    if jnp.issubdtype(a.dtype, jnp.floating):
+        return jnp.zeros_like(a)
+    return np.zeros(a.shape, jax.dtypes.float0)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
+def _regression(x, label, kind, grad_scale):
+    return jax.nn.sigmoid(x) if kind == 'logistic' else x
+
+
+def _regression_fwd(x, label, kind, grad_scale):
+    y = _regression(x, label, kind, grad_scale)
+    return y, (y, label)
+
+
+def _regression_bwd(kind, grad_scale, res, g):
+    """MXNet's backward: (out - label) * grad_scale / (outputs per sample); the head gradient is
+    ignored. MAE uses sign(out - label), which is -1 where they are equal, as MXNet."""
+    y, label = res
+    d = y - label.reshape(y.shape).astype(y.dtype)
+    if kind == 'mae':
+        d = jnp.where(d > 0, jnp.ones_like(d), -jnp.ones_like(d))
+    per_sample = y.size // y.shape[0] if y.ndim else 1
+    return d * jnp.asarray(_F32(grad_scale) / _F32(per_sample), y.dtype), _zero_cotangent(label)
+
+
+_regression.defvjp(_regression_fwd, _regression_bwd)
+
+
+def _regression_op(kind):
+    def fn(data, label, grad_scale=1.0):
+        return _regression(data, label, kind, float(grad_scale))
+    return fn
+
+
+def _check_regression(name):
+    def check(arrays, attrs):
+        data, label = arrays
+        _check_float(name, {'data': data})
+        _check_same_dtype(name, ('data', 'label'), arrays)
+        if data.ndim == 0 or label.ndim == 0 or label.shape[0] != data.shape[0] \
+                or label.size != data.size:
+            raise MXNetError('%s: label has shape %s; it needs the shape of data %s (or the same '
+                             'batch size and number of elements)' % (name, label.shape, data.shape))
+    return check
+
+
+for _name, _kind in (('LinearRegressionOutput', 'linear'), ('MAERegressionOutput', 'mae'),
+                     ('LogisticRegressionOutput', 'logistic')):
+    op(_name, inputs=('data', 'label'), check=_check_regression(_name))(_regression_op(_kind))
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2,))
+def _svm(x, label, cfg):
+    return x
+
+
+def _svm_fwd(x, label, cfg):
+    return x, (x, label)
+
+
+def _svm_bwd(cfg, res, g):
+    """MXNet's SVMOutput backward (head gradient ignored): hinge (L1) or squared hinge (L2)
+    gradients of margin violations, scaled by regularization_coefficient."""
+    x, label = res
+    margin, reg, use_linear = cfg
+    dt = x.dtype
+    m, r = jnp.asarray(_F32(margin), dt), jnp.asarray(_F32(reg), dt)
+    x2 = x.reshape(-1, x.shape[-1])
+    hot = lax.broadcasted_iota(jnp.int32, x2.shape, 1) == label.reshape(-1, 1).astype(jnp.int32)
+    if use_linear:
+        own = jnp.where(m > x2, -r, 0)
+        other = jnp.where(m > -x2, r, 0)
+    else:
+        own = jnp.where(m > x2, -2 * r * (m - x2), 0)
+        other = jnp.where(m > -x2, 2 * r * (m + x2), 0)
+    return jnp.where(hot, own, other).astype(dt).reshape(x.shape), _zero_cotangent(label)
+
+
+_svm.defvjp(_svm_fwd, _svm_bwd)
+
+
+def _svm_output(data, label, margin=1.0, regularization_coefficient=1.0, use_linear=False):
+    return _svm(data, label, (float(margin), float(regularization_coefficient), bool(use_linear)))
+
+
+def _check_svm_output(arrays, attrs):
+    data, label = arrays
+    _check_float('SVMOutput', {'data': data})
+    _check_same_dtype('SVMOutput', ('data', 'label'), arrays)
+    if data.ndim < 2 or label.shape != data.shape[:-1]:
+        raise MXNetError('SVMOutput: label has shape %s, expected %s (data.shape[:-1] of data %s; '
+                         'data needs at least 2 dimensions)'
+                         % (label.shape, data.shape[:-1], data.shape))
+
+
+op('SVMOutput', inputs=('data', 'label'), check=_check_svm_output)(_svm_output)
+
+
+# ---------------------------------------------------------------- UpSampling
+def _upsampling(*args, scale=1, num_filter=0, sample_type='nearest', multi_input_mode='concat'):
+    if sample_type == 'bilinear':
+        x, w = args
+        # MXNet's bilinear mode is a depthwise Deconvolution (kernel 2s - s%2, stride s,
+        # pad ceil((s-1)/2) = s//2) with the weight input w.
+        k, p = w.shape[2], scale // 2
+        return lax.conv_general_dilated(
+            x, jnp.flip(w, (2, 3)).astype(x.dtype), (1, 1), [(k - 1 - p, k - 1 - p)] * 2,
+            lhs_dilation=(scale, scale), dimension_numbers=('NCHW', 'OIHW', 'NCHW'),
+            feature_group_count=x.shape[1])
+    oh, ow = args[0].shape[2] * scale, args[0].shape[3] * scale
+    ups = [jnp.repeat(jnp.repeat(a, oh // a.shape[2], axis=2), ow // a.shape[3], axis=3) for a in args]
+    if multi_input_mode == 'sum':
+        return functools.reduce(jnp.add, ups)
+    return jnp.concatenate(ups, axis=1)
+
+
+_upsampling_op = op('UpSampling', inputs=('*data',))(_upsampling).op
+
+
+@frontend('UpSampling')
+def UpSampling(*data, scale=None, num_filter=0, sample_type=None, multi_input_mode='concat',
+               num_args=None, workspace=512, out=None, name=None, **kwargs):
+    """Nearest: each NCHW input repeated up to (H*scale, W*scale) of the first one, then
+    concatenated on channels (or summed). Bilinear: inputs (data, weight), a depthwise
+    transposed convolution with weight (C, 1, 2*scale - scale % 2, same), as MXNet."""
+    _check_kwargs('UpSampling', kwargs)
+    if scale is None:
+        raise MXNetError('UpSampling: required parameter scale is missing')
+    if sample_type is None:
+        raise MXNetError("UpSampling: required parameter sample_type is missing; valid values "
+                         "are: {'bilinear', 'nearest'}")
+    _check_choice('UpSampling', 'sample_type', sample_type, ('bilinear', 'nearest'))
+    _check_choice('UpSampling', 'multi_input_mode', multi_input_mode, ('concat', 'sum'))
+    if not isinstance(scale, (int, np.integer)) or scale < 1:
+        raise MXNetError('UpSampling: scale=%r must be a positive integer' % (scale,))
+    data = list(data[0]) if len(data) == 1 and isinstance(data[0], (list, tuple)) else list(data)
+    if not data:
+        raise MXNetError('UpSampling: needs at least one input')
+    if num_args is not None and num_args != len(data):
+        raise MXNetError('UpSampling: num_args=%r but %d inputs were given' % (num_args, len(data)))
+    _check_arrays('UpSampling', **{'data[%d]' % i: a for i, a in enumerate(data)})
+    _check_float('UpSampling', {'data': data[0]})
+    for i, a in enumerate(data if sample_type == 'nearest' else data[:1]):
+        if a.ndim != 4:
+            raise MXNetError('UpSampling: input %d must be 4-D (batch, channel, height, width), got '
+                             'shape %s' % (i, a.shape))
+    _check_same_dtype('UpSampling', ['data[%d]' % i for i in range(len(data))], data)
+    x = data[0]
+    if sample_type == 'bilinear':
+        if len(data) != 2:
+            raise MXNetError('UpSampling: sample_type=bilinear takes 2 inputs (data, weight), got %d'
+                             % len(data))
+        k = 2 * scale - scale % 2
+        if num_filter != x.shape[1]:
+            raise MXNetError('UpSampling: bilinear needs num_filter=%d (the channels of data), got %r'
+                             % (x.shape[1], num_filter))
+        if data[1].shape != (num_filter, 1, k, k):
+            raise MXNetError('UpSampling: weight has shape %s, expected %s (num_filter, 1, '
+                             '2*scale - scale%%2, 2*scale - scale%%2)'
+                             % (data[1].shape, (num_filter, 1, k, k)))
+    else:
+        oh, ow = x.shape[2] * scale, x.shape[3] * scale
+        for i, a in enumerate(data):
+            if oh % a.shape[2] or ow % a.shape[3]:
+                raise MXNetError('UpSampling: input %d has spatial shape %s, which does not divide '
+                                 'the output %s' % (i, a.shape[2:], (oh, ow)))
+            if multi_input_mode == 'sum' and a.shape[:2] != x.shape[:2]:
+                raise MXNetError("UpSampling: multi_input_mode='sum' needs equal (batch, channel) "
+                                 "shapes; input %d has %s, input 0 has %s" % (i, a.shape[:2], x.shape[:2]))
+            if a.shape[0] != x.shape[0]:
+                raise MXNetError('UpSampling: input %d has batch size %d, input 0 has %d'
+                                 % (i, a.shape[0], x.shape[0]))
+    return _run(_upsampling_op, data, out, scale=int(scale), num_filter=int(num_filter),
+                sample_type=sample_type,
+                multi_input_mode=multi_input_mode if len(data) > 1 else 'concat')
+
+
+# ---------------------------------------------------------------- im2col, col2im
+def _conv_geometry(ndim, kernel, stride, dilate, pad):
+    k = tuple(kernel)
+    return (k, tuple(stride) or (1,) * len(k), tuple(dilate) or (1,) * len(k),
+            tuple(pad) or (0,) * len(k))
+
+
+def _block_slices(shape, k, s, d):
+    """(kernel position, slices of the padded image it sees for every block), per position."""
+    outs = [(shape[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(len(k))]
+    return outs, [(ki, (slice(None), slice(None)) + tuple(
+        slice(ki[j] * d[j], ki[j] * d[j] + (outs[j] - 1) * s[j] + 1, s[j]) for j in range(len(k))))
+        for ki in np.ndindex(*k)]
+
+
+def _im2col(data, kernel=(), stride=(), dilate=(), pad=()):
+    k, s, d, p = _conv_geometry(data.ndim, kernel, stride, dilate, pad)
+    x = jnp.pad(data, [(0, 0), (0, 0)] + [(q, q) for q in p])
+    _, slices = _block_slices(x.shape[2:], k, s, d)
+    # Rows are ordered (channel, kernel position), as MXNet's im2col.
+    cols = jnp.stack([x[sl] for _, sl in slices], axis=2)
+    return cols.reshape((x.shape[0], -1, int(np.prod(cols.shape[3:]))))
+
+
+def _col2im(data, output_size=(), kernel=(), stride=(), dilate=(), pad=()):
+    k, s, d, p = _conv_geometry(len(output_size) + 2, kernel, stride, dilate, pad)
+    n, c = data.shape[0], data.shape[1] // int(np.prod(k))
+    padded = tuple(o + 2 * q for o, q in zip(output_size, p))
+    outs, slices = _block_slices(padded, k, s, d)
+    cols = data.reshape((n, c, len(slices)) + tuple(outs))
+    # col2im sums the overlapping blocks back into the image (the adjoint of im2col).
+    x = jnp.zeros((n, c) + padded, data.dtype)
+    for i, (_, sl) in enumerate(slices):
+        x = x.at[sl].add(cols[:, :, i])
+    return x[(slice(None), slice(None)) + tuple(slice(q, q + o) for q, o in zip(p, output_size))]
+
+
+def _out_sizes(opname, spatial, attrs):
+    k, s, d, p = _conv_geometry(len(spatial) + 2, attrs['kernel'], attrs['stride'],
+                                attrs['dilate'], attrs['pad'])
+    for nm, v in (('stride', s), ('dilate', d), ('pad', p)):
+        if len(v) != len(k):
+            raise MXNetError('%s: %s=%s must have %d values like kernel=%s'
+                             % (opname, nm, v, len(k), k))
+        if any(x < (0 if nm == 'pad' else 1) for x in v):
+            raise MXNetError('%s: %s=%s has values out of range' % (opname, nm, v))
+    out = []
+    for i, n in enumerate(spatial):
+        dk = d[i] * (k[i] - 1) + 1
+        if dk > n + 2 * p[i]:
+            raise MXNetError('%s: the dilated kernel (%d) exceeds the padded input (%d) on spatial '
+                             'axis %d' % (opname, dk, n + 2 * p[i], i))
+        out.append((n + 2 * p[i] - dk) // s[i] + 1)
+    return out
+
+
+def _check_kernel(opname, attrs):
+    k = attrs['kernel']
+    if not k:
+        raise MXNetError('%s: required parameter kernel is missing ((w,), (h, w) or (d, h, w))'
+                         % opname)
+    if not 1 <= len(k) <= 3 or any(not isinstance(v, (int, np.integer)) or v < 1 for v in k):
+        raise MXNetError('%s: kernel=%s must be 1 to 3 positive sizes' % (opname, k))
+
+
+def _check_im2col(arrays, attrs):
+    data = arrays[0]
+    _check_float('im2col', {'data': data})
+    _check_kernel('im2col', attrs)
+    if data.ndim != len(attrs['kernel']) + 2:
+        raise MXNetError('im2col: data has shape %s; kernel=%s needs %d-D data (batch, channel, '
+                         'spatial...)' % (data.shape, attrs['kernel'], len(attrs['kernel']) + 2))
+    _out_sizes('im2col', data.shape[2:], attrs)
+
+
+def _check_col2im(arrays, attrs):
+    data = arrays[0]
+    _check_float('col2im', {'data': data})
+    _check_kernel('col2im', attrs)
+    k, size = attrs['kernel'], attrs['output_size']
+    if not size or len(size) != len(k):
+        raise MXNetError('col2im: output_size=%s must be given with %d values like kernel=%s'
+                         % (size, len(k), k))
+    if data.ndim != 3:
+        raise MXNetError('col2im: data must be 3-D (batch, channel * prod(kernel), blocks), got '
+                         'shape %s' % (data.shape,))
+    if data.shape[1] % int(np.prod(k)):
+        raise MXNetError('col2im: data.shape[1]=%d must be a multiple of prod(kernel=%s)'
+                         % (data.shape[1], k))
+    blocks = int(np.prod(_out_sizes('col2im', size, attrs)))
+    if data.shape[2] != blocks:
+        raise MXNetError('col2im: data.shape[2]=%d does not match the %d blocks that kernel, '
+                         'stride, dilate and pad give for output_size=%s'
+                         % (data.shape[2], blocks, size))
+
+
+def _tuple_attrs(fn):
+    """Shape attributes arrive as ints, lists or tuples; key the jit cache on tuples."""
+    def check(arrays, attrs):
+        for nm in ('output_size', 'kernel', 'stride', 'dilate', 'pad'):
+            if nm in attrs and isinstance(attrs[nm], (int, np.integer)):
+                raise MXNetError('%s=%r must be a tuple' % (nm, attrs[nm]))
+        fn(arrays, attrs)
+    return check
+
+
+op('im2col', check=_tuple_attrs(_check_im2col))(_im2col)
+op('col2im', check=_tuple_attrs(_check_col2im))(_col2im)
+
+
+# ---------------------------------------------------------------- CTCLoss
+_CTC_NEG = -1e30   # log(0) kept finite so impossible paths give finite (masked) gradients
+
+
+def _ctc_loss(*args, use_data_lengths=False, use_label_lengths=False, blank_label='first'):
+    data, label = args[0], args[1]
+    t_max, n, a = data.shape
+    s_max = label.shape[1]
+    cdt = jnp.promote_types(data.dtype, jnp.float32)
+    logp = jax.nn.log_softmax(data.astype(cdt), axis=-1)
+    lab = label.astype(jnp.int32)
+    if use_label_lengths:
+        lab_len = jnp.clip(args[2 + use_data_lengths].astype(jnp.int32), 0, s_max)
+    else:   # the first padding value (0 with blank first, -1 with blank last) ends a label
+        is_pad = lab == (0 if blank_label == 'first' else -1)
+        lab_len = jnp.where(jnp.any(is_pad, 1), jnp.argmax(is_pad, 1), s_max)
+    data_len = (jnp.clip(args[2].astype(jnp.int32), 0, t_max) if use_data_lengths
+                else jnp.full((n,), t_max, jnp.int32))
+    blank = 0 if blank_label == 'first' else a - 1
+    # The extended label: blank, l1, blank, l2, ..., blank (2S + 1 states).
+    ext = jnp.full((n, 2 * s_max + 1), blank, jnp.int32).at[:, 1::2].set(jnp.clip(lab, 0, a - 1))
+    prev2 = jnp.pad(ext, ((0, 0), (2, 0)), constant_values=-1)[:, :-2]
+    skip = (ext != blank) & (ext != prev2)
+    emit = jnp.take_along_axis(logp, jnp.broadcast_to(ext[None], (t_max,) + ext.shape), axis=2)
+    neg = jnp.asarray(_CTC_NEG, cdt)
+    state = lax.broadcasted_iota(jnp.int32, ext.shape, 1)
+    alpha0 = jnp.where(state < 2, emit[0], neg)
+
+    def step(alpha, xs):
+        e, t = xs
+        a1 = jnp.pad(alpha, ((0, 0), (1, 0)), constant_values=_CTC_NEG)[:, :-1]
+        a2 = jnp.where(skip, jnp.pad(alpha, ((0, 0), (2, 0)), constant_values=_CTC_NEG)[:, :-2], neg)
+        new = jnp.logaddexp(jnp.logaddexp(alpha, a1), a2) + e
+        return jnp.where((t < data_len)[:, None], new, alpha), None
+
+    alpha, _ = lax.scan(step, alpha0, (emit[1:], jnp.arange(1, t_max)))
+    last = jnp.take_along_axis(alpha, 2 * lab_len[:, None], axis=1)[:, 0]
+    before = jnp.take_along_axis(alpha, jnp.maximum(2 * lab_len - 1, 0)[:, None], axis=1)[:, 0]
+    ll = jnp.logaddexp(last, jnp.where(lab_len > 0, before, neg))
+    # MXNet gives 0 loss (and 0 gradient) when no alignment fits in the data length.
+    return jnp.where(ll > _CTC_NEG / 2, -ll, 0).astype(data.dtype)
+
+
+_ctc_op = op('CTCLoss', inputs=('*args',))(_ctc_loss).op
+
+
+@frontend('CTCLoss', aliases=('ctc_loss', '_contrib_CTCLoss', '_contrib_ctc_loss'))
+def CTCLoss(data=None, label=None, data_lengths=None, label_lengths=None, use_data_lengths=False,
+            use_label_lengths=False, blank_label='first', out=None, name=None, **kwargs):
+    """Connectionist Temporal Classification loss of data (T, batch, alphabet) activations
+    (softmax is applied inside) against label (batch, S); returns (batch,) losses.
+
+    Labels end at the first padding value (0 with blank_label='first', -1 with 'last') unless
+    use_label_lengths. A sample whose label cannot fit its data length has loss 0, as MXNet.
+    float64 works too (MXNet's CTCLoss is float32 only)."""
+    _check_kwargs('CTCLoss', kwargs)
+    _check_arrays('CTCLoss', data=data, label=label)
+    _check_choice('CTCLoss', 'blank_label', blank_label, ('first', 'last'))
+    _check_float('CTCLoss', {'data': data})
+    if data.ndim != 3:
+        raise MXNetError('CTCLoss: data must be 3-D (sequence_length, batch_size, alphabet_size), '
+                         'got shape %s' % (data.shape,))
+    if label.ndim != 2 or label.shape[0] != data.shape[1]:
+        raise MXNetError('CTCLoss: label has shape %s, expected (batch_size=%d, label_length)'
+                         % (label.shape, data.shape[1]))
+    if label.shape[1] > data.shape[0]:
+        raise MXNetError('CTCLoss: label length %d exceeds the sequence length %d of data'
+                         % (label.shape[1], data.shape[0]))
+    arrays = [data, label]
+    for nm, arr, use in (('data_lengths', data_lengths, use_data_lengths),
+                         ('label_lengths', label_lengths, use_label_lengths)):
+        if use:
+            if not isinstance(arr, NDArray):
+                raise MXNetError('CTCLoss: use_%s=True needs the %s input' % (nm, nm))
+            if arr.shape != (data.shape[1],):
+                raise MXNetError('CTCLoss: %s has shape %s, expected (%d,) (the batch size)'
+                                 % (nm, arr.shape, data.shape[1]))
+            arrays.append(arr)
+        elif arr is not None:
+            raise MXNetError('CTCLoss: a %s input was given but use_%s is False' % (nm, nm))
+    return _run(_ctc_op, arrays, out, use_data_lengths=bool(use_data_lengths),
+                use_label_lengths=bool(use_label_lengths), blank_label=blank_label)

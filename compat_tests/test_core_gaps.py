@@ -1,0 +1,117 @@
+"""Core behaviours found side by side with MXNet 1.9.1 (issue 6, part 5): integer and bool
+scalar arithmetic, casts that wrap, -0.0 and NaN scalars, arange with integer dtypes,
+asscalar, detach sharing memory, nd.array of a recorded array, NumPy 2 idioms, views that
+copy nothing, waitall. Golden values: golden/gen_core.py (group core_gaps) -> core.json.
+"""
+import gc
+import weakref
+
+import jax
+import numpy as np
+import pytest
+
+import mxjax as mx
+from golden.gen_core import check_case, golden, params
+from mxjax.ndarray import registry
+
+nd = mx.nd
+GOLD = golden()
+
+
+@pytest.mark.parametrize('name', params('core_gaps'))
+def test_golden(name):
+    check_case(name, mx, GOLD)
+
+
+def test_scalar_cache_keeps_negative_zero_and_one_nan_entry():
+    x = nd.array([1.0, -2.0])
+    x * 0.0
+    assert np.signbit((x * -0.0).asnumpy()).tolist() == [True, False]
+    assert np.signbit((x * 0.0).asnumpy()).tolist() == [False, True]
+    before = len(registry._SCALARS)
+    for _ in range(50):
+        x + float('nan')
+    assert len(registry._SCALARS) <= before + 1
+
+
+def test_integer_division_by_zero_gives_zero():
+    # MXNet 1.9.1 dies with SIGFPE here; mxjax gives NumPy's 0 (docs/ops.md).
+    x = nd.array([7, -7, 0], dtype='int32')
+    z = nd.zeros((3,), dtype='int32')
+    for r in (x / 0, x // 0, x % 0, x / z, nd.broadcast_div(x, z), x // z):
+        assert r.asnumpy().tolist() == [0, 0, 0]
+    assert (x / 2).asnumpy().tolist() == [3, -3, 0]  # truncation toward zero elsewhere
+
+
+def test_np_array_is_a_writable_copy_and_copy_false_is_not_a_copy():
+    x = nd.array([1.0, 2.0])
+    a = np.array(x)
+    a[0] = 9
+    assert a.flags.writeable and x.asnumpy().tolist() == [1.0, 2.0]
+    b = np.asarray(x, dtype=np.float64)
+    assert b.dtype == np.float64 and b.tolist() == [1.0, 2.0]
+
+
+def test_one_element_asnumpy_is_numpy_everywhere_else():
+    a = nd.array([[2.5]]).asnumpy()
+    assert isinstance(a, np.ndarray) and a.shape == (1, 1) and float(a) == 2.5
+    assert (a + 1).tolist() == [[3.5]]
+    with pytest.raises(TypeError):
+        float(a + np.ones(3))  # a many-element result refuses, as NumPy does
+    assert type(nd.array([1.0, 2.0]).asnumpy()) is np.ndarray
+
+
+def test_views_copy_nothing_until_read():
+    x = nd.ones((256, 256))
+    live = len(jax.live_arrays())
+    views = [x.reshape((65536,)) for _ in range(50)] + [x[i] for i in range(50)]
+    assert len(jax.live_arrays()) <= live + 2  # no buffer per view
+    assert views[0].shape == (65536,) and views[-1].shape == (256,)
+    assert float(views[-1].sum().asscalar()) == 256.0
+
+
+def test_a_view_does_not_keep_its_roots_old_buffer_alive():
+    x = nd.ones((1000,))
+    v = x[2:5]
+    v.asnumpy()
+    old = weakref.ref(x._buf)
+    x[:] = 3.0
+    gc.collect()
+    assert old() is None
+    assert v.asnumpy().tolist() == [3.0, 3.0, 3.0]
+
+
+def test_waitall_waits_for_pending_work():
+    a = nd.ones((1500, 1500))
+    b = nd.dot(a, a)
+    for _ in range(3):
+        b = nd.dot(b, a) * 1e-3
+    nd.waitall()
+    assert b._buf.is_ready()
+
+
+def test_backward_lets_go_of_the_graphs_buffers_and_function_state():
+    class Square(mx.autograd.Function):
+        def forward(self, x):
+            y = x * x
+            self.save_for_backward(x, y)
+            return y
+
+        def backward(self, dy):
+            x, _ = self.saved_tensors
+            return 2 * x * dy
+
+    x = nd.ones((1000,))
+    x.attach_grad()
+    with mx.autograd.record():
+        h = nd.exp(x)
+        saved = weakref.ref(h._buf)
+        f = Square()
+        loss = f(h).sum()
+    kept = weakref.ref(f)
+    del h, f
+    loss.backward()
+    gc.collect()
+    # the loss is kept (for logging, say) but the intermediate buffers and the Function are not
+    assert saved() is None and kept() is None
+    np.testing.assert_allclose(x.grad.asnumpy()[:3], [2 * np.e ** 2] * 3, rtol=1e-5)
