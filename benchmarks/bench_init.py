@@ -3,11 +3,12 @@
 Workloads: one 4096x4096 Xavier weight; a ResNet-50-shaped parameter set (161 arrays, 25.6M
 values: conv/fc weights Xavier, BN gammas one, betas and the fc bias zero), initialized eagerly
 one array at a time. Sides: mxjax (mx.init.Xavier), plain JAX (jax.nn.initializers), and MXNet
-1.9.1 when importable here or in ~/mxref (override with MXNET_PYTHON). Each side runs in a fresh
-process, so the "cold" figure is the first initialization in a new process (jax/mxjax without
-the persistent compilation cache), followed by warm repeats. Peak memory: the growth of the
-process's peak RSS over the run, in units of the parameters' own size. Not a test: figures vary
-with the machine.
+1.9.1 when importable here or in ~/mxref (override with MXNET_PYTHON), each on its own defaults.
+Cold start and memory: each side in a fresh process (the first initialization in a new process,
+jax/mxjax without the persistent compilation cache; peak memory as the growth of the process's
+peak RSS, in units of the parameters' own size). Warm speed: one warm worker per side, the sides
+alternating over the rounds (benchmarks/harness.py), medians with their range. Not a test:
+figures vary with the machine.
 
     python benchmarks/bench_init.py                      # every side, table of ratios
     python benchmarks/bench_init.py --impl mxjax --json  # one side (used internally)
@@ -20,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import harness
 
 HERE = os.path.abspath(__file__)
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -70,9 +73,9 @@ def _reset_peak():
 
 
 
-def run_side(impl, repeat):
+def side_fns(impl):
+    """(set_once, big_once, import seconds, RSS before the arrays) for one framework."""
     params = resnet50_params()
-    nbytes = 4 * sum(int(__import__('numpy').prod(s)) for _, s in params)
     t0 = time.perf_counter()
     if impl in ('mxjax', 'mxnet'):
         mx = __import__(impl)
@@ -116,41 +119,25 @@ def run_side(impl, repeat):
         def big_once():
             big[0] = glorot(next_key(), (4096, 4096), jnp.float32)
             big[0].block_until_ready()
+    return set_once, big_once, t_import, rss0
 
+
+def run_side(impl, repeat):
+    """Cold start and memory in this fresh process (warm speed: the alternating workers)."""
+    params = resnet50_params()
+    nbytes = 4 * sum(int(__import__('numpy').prod(s)) for _, s in params)
+    set_once, _, t_import, rss0 = side_fns(impl)
     t = time.perf_counter()
     set_once()
     cold = time.perf_counter() - t
     peak_cold = _status('VmHWM') - rss0
     _reset_peak()
     rss1 = _status('VmRSS')
-    warm = []
     for _ in range(repeat):
-        t = time.perf_counter()
         set_once()
-        warm.append(time.perf_counter() - t)
     peak_warm = _status('VmHWM') - rss1
-    big_once()
-    big_times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        big_once()
-        big_times.append(time.perf_counter() - t)
-    # warm figures: the best of the repeats (the least disturbed by other processes)
-    return {'impl': impl, 'import_s': t_import, 'set_cold_s': cold, 'set_warm_s': min(warm),
-            'big_warm_s': min(big_times), 'arrays': len(params), 'values': nbytes // 4,
+    return {'impl': impl, 'import_s': t_import, 'set_cold_s': cold, 'arrays': len(params), 'values': nbytes // 4,
             'cold_peak_x_params': peak_cold / nbytes, 'warm_transient_x_params': peak_warm / nbytes}
-
-
-def _mxnet_python():
-    env = os.environ.get('MXNET_PYTHON')
-    if env:
-        return env
-    try:
-        import mxnet  # noqa: F401
-        return sys.executable
-    except ImportError:
-        cand = os.path.expanduser('~/mxref/bin/python')
-        return cand if os.path.exists(cand) else None
 
 
 def _spawn(python, impl, repeat, extra_env=None):
@@ -169,8 +156,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--impl', choices=('mxjax', 'jax', 'mxnet'))
     ap.add_argument('--json', action='store_true')
+    ap.add_argument('--worker', choices=('mxjax', 'jax', 'mxnet'))
     ap.add_argument('--repeat', type=int, default=7)
     args = ap.parse_args()
+    if args.worker:
+        set_once, big_once, _, _ = side_fns(args.worker)
+        harness.serve({'set': set_once, 'big': big_once})
+        return
     if args.impl:
         print(json.dumps(run_side(args.impl, args.repeat)))
         return
@@ -181,28 +173,43 @@ def main():
         _spawn(sys.executable, 'mxjax', 1, {'MXJAX_CACHE_DIR': cache})
         rows['mxjax (XLA disk cache)'] = _spawn(sys.executable, 'mxjax', args.repeat, {'MXJAX_CACHE_DIR': cache})
     rows['jax.nn.initializers'] = _spawn(sys.executable, 'jax', args.repeat, nocache)
-    mxpy = _mxnet_python()
+    mxpy = harness.mxnet_python()
     rows['mxnet 1.9.1'] = _spawn(mxpy, 'mxnet', args.repeat) if mxpy else None
     print('ResNet-50 parameter set: 161 arrays, 25.6M values; big: one 4096x4096 Xavier weight')
-    print('%d CPU cores, load average %.2f' % (os.cpu_count(), os.getloadavg()[0]))
-    print('times in s; memory: peak RSS growth over the process before the arrays existed, in units')
-    print('of the set\'s 102 MB (cold run), and the extra peak during the warm re-initializations')
-    print('%-24s %8s %9s %9s %9s %9s %9s' % ('side', 'import', 'set cold', 'set warm', 'big warm',
-                                            'mem cold', 'mem warm'))
+    print('machine: %s' % harness.machine())
+    print('cold start and memory, each side in a fresh process: import and first initialization in s;')
+    print('memory: peak RSS growth over the process before the arrays existed, in units of the set\'s')
+    print('102 MB (cold run), and the extra peak during warm re-initializations')
+    print('%-24s %8s %9s %9s %9s' % ('side', 'import', 'set cold', 'mem cold', 'mem warm'))
     for name, r in rows.items():
         if r is None:
             print('%-24s (not available)' % name)
             continue
-        print('%-24s %8.3f %9.3f %9.3f %9.3f %8.2fx %8.2fx' % (
-            name, r['import_s'], r['set_cold_s'], r['set_warm_s'], r['big_warm_s'],
-            r['cold_peak_x_params'], r['warm_transient_x_params']))
-    for me_name, name in (('mxjax', 'jax.nn.initializers'), ('mxjax', 'mxnet 1.9.1'),
-                          ('mxjax (XLA disk cache)', 'mxnet 1.9.1')):
-        me, other = rows.get(me_name), rows.get(name)
-        if me and other:
-            print('%s / %s: set cold %.2fx, set warm %.2fx, big warm %.2fx (lower: mxjax faster)'
-                  % (me_name, name, me['set_cold_s'] / other['set_cold_s'],
-                     me['set_warm_s'] / other['set_warm_s'], me['big_warm_s'] / other['big_warm_s']))
+        print('%-24s %8.3f %9.3f %8.2fx %8.2fx' % (name, r['import_s'], r['set_cold_s'],
+                                                  r['cold_peak_x_params'], r['warm_transient_x_params']))
+    if rows.get('mxnet 1.9.1'):
+        for me_name in ('mxjax', 'mxjax (XLA disk cache)'):
+            if rows.get(me_name):
+                print('%s / mxnet 1.9.1: set cold %.2fx' % (
+                    me_name, rows[me_name]['set_cold_s'] / rows['mxnet 1.9.1']['set_cold_s']))
+
+    # warm speed: one warm worker per framework, sides alternating over the rounds
+    workers = [harness.Worker('mxjax', [sys.executable, HERE, '--worker', 'mxjax']),
+               harness.Worker('jax', [sys.executable, HERE, '--worker', 'jax'])]
+    if mxpy:
+        workers.append(harness.Worker('mxnet', [mxpy, HERE, '--worker', 'mxnet']))
+    labels = tuple(w.label for w in workers)
+    res = harness.alternate(workers, [('set', 2, labels), ('big', 3, labels)], args.repeat)
+    for w in workers:
+        w.close()
+    print('warm, %d rounds, sides alternating: median s (min-max); ratios per round' % args.repeat)
+    for name, label in (('set', 'ResNet-50 set'), ('big', '4096x4096 Xavier')):
+        vals = {side: harness.summary(res.get((side, name), [])) for side in labels}
+        print('%-18s %s' % (label, '  '.join('%s %.4f (%.4f-%.4f)' % ((side,) + v) for side, v in vals.items()
+                                              if isinstance(v, tuple))))
+        for other in ('jax', 'mxnet'):
+            if other in labels:
+                print('%18s mxjax / %s: %s' % ('', other, harness.ratio(res[('mxjax', name)], res[(other, name)])))
 
 
 if __name__ == '__main__':

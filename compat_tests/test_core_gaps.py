@@ -115,3 +115,31 @@ def test_backward_lets_go_of_the_graphs_buffers_and_function_state():
     # the loss is kept (for logging, say) but the intermediate buffers and the Function are not
     assert saved() is None and kept() is None
     np.testing.assert_allclose(x.grad.asnumpy()[:3], [2 * np.e ** 2] * 3, rtol=1e-5)
+
+
+def test_a_loop_over_time_steps_compiles_once():
+    """x[:, t] and slice_axis(begin=t) take t as a traced operand: no compile per t."""
+    import jax.monitoring
+    events = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda name, secs, **kw: events.append(name) if 'compile' in name else None)
+    data = np.arange(2 * 6 * 3, dtype=np.float32).reshape(2, 6, 3)
+    x = nd.array(data)
+    x.attach_grad()
+
+    def step(t):
+        with mx.autograd.record():
+            y = (x[:, t] * 2).sum() + nd.slice_axis(x, axis=1, begin=t, end=t + 2).sum()
+        y.backward()
+        return y.asscalar()
+    for t in range(2):
+        step(t)
+    events.clear()
+    for t in range(2, 5):
+        got = step(t)
+        assert got == 2 * data[:, t].sum() + data[:, t:t + 2].sum()
+        want = np.zeros_like(data)
+        want[:, t] += 2
+        want[:, t:t + 2] += 1
+        np.testing.assert_array_equal(x.grad.asnumpy(), want)
+    assert events == []

@@ -337,7 +337,7 @@ def FullyConnected(data=None, weight=None, bias=None, num_hidden=None, no_bias=F
     _check_float('FullyConnected', {'data': data})
     if data.ndim == 0:
         raise MXNetError('FullyConnected: data must have at least 1 dimension')
-    k = (int(np.prod(data.shape[1:])) if data.ndim > 1 else 1) if flatten else data.shape[-1]
+    k = (math.prod(data.shape[1:]) if data.ndim > 1 else 1) if flatten else data.shape[-1]
     if weight.shape != (num_hidden, k):
         raise MXNetError('FullyConnected: weight has shape %s, expected (num_hidden, input_dim) = %s '
                          'for data of shape %s (flatten=%s)'

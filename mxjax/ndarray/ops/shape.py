@@ -4,7 +4,8 @@ import numpy as np
 from jax import lax
 
 from ...base import MXNetError, integer_types
-from ..registry import METHODS, frontend, op
+from ..ndarray import NDArray
+from ..registry import METHODS, frontend, invoke, op, register
 
 
 def norm_axis(ndim, axis, name, arg='axis', extra=0):
@@ -153,16 +154,53 @@ op('slice', aliases=('crop',), method=True)(slice_op)
 
 def slice_axis(data, axis=0, begin=0, end=None):
     ax = norm_axis(data.ndim, axis, 'slice_axis')
-    n = data.shape[ax]
+    b, e = _axis_window(data.shape[ax], axis, begin, end)
+    return lax.slice_in_dim(data, b, e, axis=ax)
+
+
+_slice_axis = op('slice_axis')(slice_axis)
+
+
+def _axis_window(n, axis, begin, end):
     b = begin + n if begin < 0 else begin
     e = n if end is None else (end + n if end < 0 else end)
     if not 0 <= b < e <= n:
         raise MXNetError('slice_axis: begin=%r, end=%r are not valid for axis %d of size %d'
                          % (begin, end, axis, n))
-    return lax.slice_in_dim(data, b, e, axis=ax)
+    return b, e
 
 
-op('slice_axis', method=True)(slice_axis)
+def _window(data, starts, sizes=()):
+    """A box of `sizes` at traced `starts`: a new start never recompiles (x[:, t] in a loop)."""
+    return lax.dynamic_slice(data, tuple(starts[i] for i in range(data.ndim)), sizes)
+
+
+_window_op = register('_window', _window, ['data', 'starts'], {'sizes': ()})
+_STARTS = {}  # starts tuple -> cached int64 device vector
+
+
+def window(x, starts, sizes):
+    """x[starts : starts + sizes] (unit steps, in range) with the starts as a traced operand."""
+    v = _STARTS.get(starts)
+    if v is None:
+        if len(_STARTS) > 4096:
+            _STARTS.clear()
+        v = _STARTS[starts] = jnp.asarray(starts, dtype=jnp.int64)
+    return invoke(_window_op, (x,), (tuple(sizes),), (v,))
+
+
+@frontend('slice_axis', method=True)
+def slice_axis_frontend(data, axis=0, begin=0, end=None, out=None, name=None):
+    """slice_axis; `begin` (with the slice's length) is a traced operand, so a loop over
+    begin=t compiles once."""
+    if out is not None or not isinstance(data, NDArray) or not isinstance(begin, int) or not (
+            end is None or isinstance(end, int)) or not isinstance(axis, int):
+        return _slice_axis(data, axis=axis, begin=begin, end=end, out=out)
+    ax = norm_axis(data.ndim, axis, 'slice_axis')
+    b, e = _axis_window(data.shape[ax], axis, begin, end)
+    starts, sizes = [0] * data.ndim, list(data.shape)
+    starts[ax], sizes[ax] = b, e - b
+    return window(data, tuple(starts), sizes)
 
 
 # ---------------------------------------------------------------- axes permutations and sizes
