@@ -143,3 +143,28 @@ def test_a_loop_over_time_steps_compiles_once():
         want[:, t:t + 2] += 1
         np.testing.assert_array_equal(x.grad.asnumpy(), want)
     assert events == []
+
+
+def test_softmax_output_out_grad_multiplies_by_the_head_gradient():
+    # docs/ops.md: with out_grad=True mxjax scales (softmax - onehot) by the head gradient
+    rs = np.random.RandomState(3)
+    data, lab, head = rs.randn(4, 5), np.array([0, 2, 4, 1]), rs.rand(4, 5) + 0.5
+    p = np.exp(data - data.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    onehot = np.eye(5)[lab]
+    for out_grad, want in ((True, (p - onehot) * head), (False, p - onehot)):
+        x = nd.array(data, dtype='float64')
+        x.attach_grad()
+        with mx.autograd.record():
+            y = nd.SoftmaxOutput(x, nd.array(lab, dtype='float64'), out_grad=out_grad)
+        y.backward(nd.array(head, dtype='float64'))
+        np.testing.assert_allclose(y.asnumpy(), p, rtol=1e-12)
+        np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-12)
+
+
+def test_norm_out_dtype_other_than_the_input_casts():
+    # MXNet 1.9.1 raises unless out_dtype equals the input's dtype (golden case above)
+    x = nd.array([[1., 2.], [3., 4.]])
+    r = nd.norm(x, out_dtype='float64')
+    assert r.dtype == np.float64
+    np.testing.assert_allclose(r.asnumpy(), [np.sqrt(30.0)], rtol=1e-6)

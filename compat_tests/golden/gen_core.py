@@ -1859,6 +1859,21 @@ def inplace_add_of_recorded_value_raises(mx, nd, ag):
     return x
 
 
+@case('core_gaps')
+def save_writes_each_contexts_id(mx, nd, ag):
+    import tempfile
+    d = tempfile.mkdtemp()
+    nd.save(os.path.join(d, 'a'), [nd.ones((2,), ctx=mx.cpu(1)), nd.ones((1,), ctx=mx.cpu(3))])
+    with open(os.path.join(d, 'a'), 'rb') as f:
+        return f.read().hex()
+
+
+@case('core_gaps')
+def norm_out_dtype_equal_to_the_input(mx, nd, ag):
+    return [nd.norm(nd.array([[1., 2.], [3., 4.]]), out_dtype='float32'),
+            nd.norm(nd.array([[1., 2.]], dtype='float64'), out_dtype='float64')]
+
+
 def load_tour(mx):
     """examples/autograd_tour.py as a module whose `import mxjax as mx` binds the module `mx`."""
     import importlib.util

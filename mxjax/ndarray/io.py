@@ -248,7 +248,7 @@ def _array_header(a, ctx, magic):
                          % (np.dtype(a.dtype).name,
                             ', '.join(np.dtype(t).name for t in _FLAG_DTYPES.values())))
     dev_type = {'gpu': 2, 'cpu_pinned': 3, 'cpu_shared': 5}.get(ctx.device_type, 1)
-    dev_id = ctx.device_id if dev_type == 2 else 0
+    dev_id = ctx.device_id  # MXNet writes the id of every context, cpu(i) included
     return (struct.pack('<Iii', magic, 0, a.ndim) + struct.pack('<%dq' % a.ndim, *a.shape)
             + struct.pack('<iii', dev_type, dev_id, flag))
 
