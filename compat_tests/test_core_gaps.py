@@ -168,3 +168,22 @@ def test_norm_out_dtype_other_than_the_input_casts():
     r = nd.norm(x, out_dtype='float64')
     assert r.dtype == np.float64
     np.testing.assert_allclose(r.asnumpy(), [np.sqrt(30.0)], rtol=1e-6)
+
+
+def test_new_clip_bounds_and_dropout_rates_compile_nothing():
+    import jax.monitoring
+    events = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda name, secs, **kw: events.append(name) if 'compile' in name else None)
+    x = nd.array(np.linspace(-2, 2, 12).reshape(3, 4))
+    nd.clip(x, -1.0, 1.0).asnumpy()
+    nd.Dropout(x, p=0.5, mode='always').asnumpy()
+    events.clear()
+    for lo, hi, p in ((-0.5, 0.25, 0.1), (0.0, 1.5, 0.9), (-3.0, -1.0, 0.3)):
+        np.testing.assert_array_equal(nd.clip(x, lo, hi).asnumpy(),
+                                      np.clip(x.asnumpy(), np.float32(lo), np.float32(hi)))
+        out = nd.Dropout(x, p=p, mode='always').asnumpy()
+        kept = out != 0
+        np.testing.assert_allclose(out[kept], x.asnumpy()[kept] * np.float32(1) / (np.float32(1) - np.float32(p)),
+                                   rtol=1e-6)
+    assert events == []

@@ -177,7 +177,8 @@ def make_frontend(o):
     n_in = len(o.inputs)
     variadic, same_dtype, check = o.variadic, o.same_dtype, o.check
     default_key = o.defaults_key
-    default_dyn = tuple(dev_scalar(o.attrs[k]) for k in o.dynamic)
+    # (a dynamic attribute without a default is None here; the op's check rejects it)
+    default_dyn = tuple(None if o.attrs[k] is None else dev_scalar(o.attrs[k]) for k in o.dynamic)
 
     def frontend(*args, out=None, name=None, **kwargs):
         if not kwargs and len(args) == n_in and not variadic:
@@ -217,7 +218,7 @@ def make_frontend(o):
                                     % (o.name, k, ', '.join(list(o.inputs) + attr_order)))
                 attrs[k] = v
             key = tuple(hashable(attrs[k]) for k in names)
-            dyn = tuple(dev_scalar(attrs[k]) for k in o.dynamic)
+            dyn = None
         else:
             attrs, key, dyn = o.attrs, default_key, default_dyn
         if same_dtype and len(arrays) > 1:
@@ -226,6 +227,8 @@ def make_frontend(o):
                     _dtype_error(o, arrays)
         if check is not None:
             check(arrays, attrs)
+        if dyn is None:
+            dyn = tuple(dev_scalar(attrs[k]) for k in o.dynamic)
         return invoke(o, arrays, key, dyn, out)
 
     frontend.__name__ = o.name

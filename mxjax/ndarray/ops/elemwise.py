@@ -306,17 +306,24 @@ op('ones_like', method=True)(ones_like)
 
 
 def clip(data, a_min=None, a_max=None):
-    if a_min is None or a_max is None:
-        raise MXNetError('clip: a_min and a_max are required, got a_min=%r a_max=%r' % (a_min, a_max))
-    # MXNet's bounds are float32 parameters (clip(float64, 0.7) clips at float32(0.7)).
-    lo = jnp.asarray(np.float32(a_min), data.dtype)
-    hi = jnp.asarray(np.float32(a_max), data.dtype)
+    # The bounds are traced operands (new bounds never recompile). MXNet's bounds are float32
+    # parameters: clip(float64, 0.7) clips at float32(0.7).
+    lo = jnp.asarray(a_min).astype(jnp.float32).astype(data.dtype)
+    hi = jnp.asarray(a_max).astype(jnp.float32).astype(data.dtype)
     # The upper bound is tested first (so a_min > a_max gives a_max where x > a_max), and the
     # gradient passes where a_min <= x <= a_max: MXNet's clip forward and backward.
     return jnp.where(data > hi, hi, jnp.where(data < lo, lo, data))
 
 
-op('clip', method=True)(clip)
+def _check_clip(arrays, attrs):
+    for k in ('a_min', 'a_max'):
+        v = attrs[k]
+        if v is None or isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
+            raise MXNetError('clip: %s=%r is not valid; a_min and a_max are required numbers'
+                             % (k, v))
+
+
+op('clip', method=True, dynamic=('a_min', 'a_max'), check=_check_clip)(clip)
 
 
 def add_n(*args):

@@ -350,18 +350,19 @@ def FullyConnected(data=None, weight=None, bias=None, num_hidden=None, no_bias=F
 
 # ---------------------------------------------------------------- Dropout
 def _dropout(data, key, p=0.5, mode='training', axes=(), cudnn_off=False, training=False):
-    if not (training or mode == 'always') or p == 0:
+    # p is a traced operand (a new rate never recompiles). p == 0 keeps everything (the key is a
+    # constant then); p == 1 gives 0 * (1/0) = NaN everywhere, as MXNet's mask does.
+    if not (training or mode == 'always'):
         return data
-    if p == 1:
-        return data * jnp.nan   # MXNet's mask is 0 * (1/0): every output is NaN
     shape = tuple(1 if i in axes else s for i, s in enumerate(data.shape))
-    pkeep = _F32(1) - _F32(p)
-    scale = _F32(1) / pkeep   # float32, as MXNet
+    pkeep = jnp.float32(1) - jnp.asarray(p).astype(jnp.float32)
+    scale = jnp.float32(1) / pkeep   # float32, as MXNet
     keep = jax.random.uniform(key, shape, jnp.float32) < pkeep
-    return data * (keep.astype(data.dtype) * jnp.asarray(scale, data.dtype))
+    mask = jnp.where(pkeep > 0, keep.astype(data.dtype) * scale.astype(data.dtype), jnp.nan)
+    return data * mask
 
 
-_dropout_op = op('Dropout', inputs=('data', 'key'))(_dropout).op
+_dropout_op = op('Dropout', inputs=('data', 'key'), dynamic=('p',))(_dropout).op
 
 
 @frontend('Dropout')
