@@ -187,3 +187,29 @@ def test_new_clip_bounds_and_dropout_rates_compile_nothing():
         np.testing.assert_allclose(out[kept], x.asnumpy()[kept] * np.float32(1) / (np.float32(1) - np.float32(p)),
                                    rtol=1e-6)
     assert events == []
+
+
+def test_jax_takes_ndarrays():
+    import jax.numpy as jnp
+    data = np.array([[0.5, -1.0, 2.0], [3.0, 0.25, -0.5]], np.float32)
+    x = nd.array(data)
+    np.testing.assert_allclose(np.asarray(jnp.sin(x)), np.sin(data), rtol=1e-6)
+    y = jax.jit(lambda a: a * 2 + 1)(x)  # an NDArray in, an NDArray out (a pytree)
+    assert isinstance(y, nd.NDArray) and y.context == x.context
+    np.testing.assert_allclose(y.asnumpy(), data * 2 + 1)
+    z = jax.vmap(lambda a: nd.tanh(a))(x)
+    np.testing.assert_allclose(z.asnumpy(), np.tanh(data), rtol=1e-6)
+    g = jax.grad(lambda a: jnp.sum(a.as_jax() ** 3))(x)
+    np.testing.assert_allclose(g.asnumpy(), 3 * data ** 2, rtol=1e-6)
+
+
+def test_dlpack_consumers_share_memory():
+    x = nd.array([1.0, 2.0, 3.0])
+    a = np.from_dlpack(x)
+    assert a.tolist() == [1.0, 2.0, 3.0]
+    assert a.ctypes.data == x.as_jax().unsafe_buffer_pointer()  # no copy
+    import jax.numpy as jnp
+    b = nd.from_dlpack(jnp.arange(4.0))
+    assert b.asnumpy().tolist() == [0.0, 1.0, 2.0, 3.0]
+    with pytest.raises(TypeError):
+        nd.from_dlpack([1, 2])

@@ -1874,6 +1874,17 @@ def norm_out_dtype_equal_to_the_input(mx, nd, ag):
             nd.norm(nd.array([[1., 2.]], dtype='float64'), out_dtype='float64')]
 
 
+@case('core_gaps')
+def dlpack_round_trips(mx, nd, ag):
+    x = nd.array([[1, 2, 3], [4, 5, 6]])
+    r = nd.from_dlpack(x.to_dlpack_for_read())
+    w = nd.from_dlpack(x.to_dlpack_for_write())
+    w += 1
+    y = nd.array([7, 8], dtype='int32')
+    r2 = nd.from_dlpack(nd.to_dlpack_for_read(y))
+    return [r.shape, w, x, r2]
+
+
 def load_tour(mx):
     """examples/autograd_tour.py as a module whose `import mxjax as mx` binds the module `mx`."""
     import importlib.util
