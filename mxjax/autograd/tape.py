@@ -111,7 +111,8 @@ def _ones_like(x):
 # attrs, wiring) is seen, its whole backward becomes one jitted program, run with one
 # dispatch instead of one per node (the first sighting runs node by node, so one-off graphs
 # compile nothing new).
-_FUSED = {}          # structure key -> 1 (seen once) or the jitted backward
+_FUSED = {}          # structure key -> _ONCE (seen once) or the jitted backward
+_ONCE = object()
 _FUSED_MAX = 512
 
 
@@ -140,8 +141,9 @@ def _plan(entries):
     return order, specs
 
 
-def _structure(order, specs, entries, given):
-    """A hashable description of the backward program (shapes and dtypes are left to jit)."""
+def _structure(order, specs, entries, heads, grads):
+    """A hashable description of the backward program: per node its op, attrs and wiring; per
+    head its node and, where no head gradient is given, the shape and dtype of its ones."""
     index = {n: i for i, n in enumerate(order)}
     nodes = []
     for n, spec in zip(order, specs):
@@ -150,8 +152,9 @@ def _structure(order, specs, entries, given):
         else:
             nodes.append((n.op, n.key, spec[0], spec[1], tuple(n.avals),
                           tuple((index[p[0]], p[1]) if d else None for p, d in zip(n.parents, spec[0]))))
-    heads = tuple((index[node], idx, g) for (node, idx), g in zip(entries, given))
-    return tuple(nodes), heads
+    head_specs = tuple((index[node], idx, None if g is not None else (h.shape, h._buf.dtype))
+                       for (node, idx), h, g in zip(entries, heads, grads))
+    return tuple(nodes), head_specs
 
 
 def _fused_backward(structure):
@@ -166,11 +169,8 @@ def _fused_backward(structure):
                 slot = pending[i] = [None] * (1 if nodes[i] is None else len(nodes[i][4]))
             slot[j] = g if slot[j] is None else slot[j] + g
 
-        for (i, j, given), g in zip(heads, head_grads):
-            if not given:
-                shape, dtype = ((), None) if nodes[i] is None else nodes[i][4][j]
-                g = jnp.ones(shape, dtype)
-            add(i, j, g)
+        for (i, j, ones), g in zip(heads, head_grads):
+            add(i, j, jnp.ones(*ones) if ones is not None else g)
         leaf_cts = []
         for i, spec in enumerate(nodes):
             c = pending[i]
@@ -300,12 +300,12 @@ def _try_fused(heads, head_grads, entries, targets, variables, retain_graph, tra
         return None
     order, specs = plan
     grads = _head_grads(heads, head_grads, False)
-    key = _structure(order, specs, entries, tuple(g is not None for g in grads))
+    key = _structure(order, specs, entries, heads, grads)
     fn = _FUSED.get(key)
-    if fn is None or fn == 1:
+    if fn is None or fn is _ONCE:
         if len(_FUSED) >= _FUSED_MAX:
             _FUSED.clear()
-        _FUSED[key] = 1 if fn is None else _fused_backward(key)
+        _FUSED[key] = _ONCE if fn is None else _fused_backward(key)
         if fn is None:
             return None
         fn = _FUSED[key]
