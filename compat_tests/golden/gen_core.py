@@ -1885,6 +1885,26 @@ def dlpack_round_trips(mx, nd, ag):
     return [r.shape, w, x, r2]
 
 
+@case('core_gaps')
+def softmax_temperatures(mx, nd, ag):
+    # temperature is a traced operand in mxjax: values, gradients and the recorded attribute
+    x = nd.array([[1., 2., 4.], [0.5, -1., 3.]])
+    x.attach_grad()
+    outs = []
+    for t in (None, 2.0, 0.5, 3):
+        with ag.record():
+            y = (nd.softmax(x, temperature=t) * nd.log_softmax(x, temperature=t)
+                 + nd.softmin(x, axis=0, temperature=t))
+        sym = _canon_symbol(ag.get_symbol(y))
+        y.backward(nd.array([[1., 2., 3.], [-1., 0.5, 2.]]))
+        outs += [y, x.grad.copy(), sym]
+    try:
+        ag.get_symbol(y)  # the graph is gone after backward
+    except Exception as e:
+        outs.append(type(e).__name__)
+    return outs
+
+
 def load_tour(mx):
     """examples/autograd_tour.py as a module whose `import mxjax as mx` binds the module `mx`."""
     import importlib.util

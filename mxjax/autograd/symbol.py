@@ -2,7 +2,7 @@
 import json
 
 from ..base import MXNetError
-from .tape import Leaf
+from .tape import Leaf, Node
 
 
 class Symbol:
@@ -86,6 +86,9 @@ def get_symbol(x):
     if x._entry is None:
         raise MXNetError('get_symbol: the array is not in a computational graph; record it '
                          'with autograd.record() (and attach_grad to its inputs) first')
+    if type(x._entry[0]) is Node and x._entry[0].primals is None:  # freed by a backward
+        raise MXNetError('NDArray is not part of a computation graph. Did you forget to turn on '
+                         'recording?')
     nodes, pos = [], {}
     arg_order = []  # (creation key, node index) of every variable, to name them afterwards
 
@@ -145,5 +148,8 @@ def _attrs(node):
     if op.dynamic and node.primals not in (None, True):
         vals = node.primals[len(node.primals) - len(op.dynamic):]
         # MXNet keeps an op's scalar as a double (x + 2 shows scalar '2.0')
-        out.extend((k, _fmt(float(v) if k == 'scalar' else v)) for k, v in zip(op.dynamic, vals))
+        for k, v in zip(op.dynamic, vals):
+            if k in op.none_as and float(v) == op.none_as[k]:
+                v = None  # (MXNet shows an optional attribute left unset as None)
+            out.append((k, _fmt(float(v) if k == 'scalar' else v)))
     return out

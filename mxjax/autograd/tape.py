@@ -7,8 +7,10 @@ Every node carries its creation number, and a node's parents are always older th
 backward pops pending nodes newest first from a heap (a reverse topological order without
 a graph walk), with a dict of pending cotangents. Each node's VJP is the op's cached jitted
 backward, or -- with create_graph -- the same backward invoked as a recorded op, which
-gives every higher order.
+gives every higher order. The VJPs are queued like any op (see mxjax/lazy.py), so a
+training step's forward, backward and update run as one program.
 """
+import functools
 import heapq
 import itertools
 
@@ -16,6 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import lazy
 from ..base import MXNetError
 from .state import state
 
@@ -80,7 +83,7 @@ class Node:
             args += [c if isinstance(c, NDArray) else _wrap(c, None, None) for c in cts]
             res = invoke(vop, args, ())
         else:
-            res = vop.compiled(())(*self.primals, *cts)
+            res = lazy.run(vop.compiled(()), [*self.primals, *cts])
         res = list(res) if isinstance(res, (tuple, list)) else [res]
         it = iter(res)
         return [next(it) if d else None for d in diff]
@@ -101,95 +104,14 @@ def _zeros(shape, dtype):
     return jnp.zeros(shape, dtype)
 
 
+@functools.lru_cache(maxsize=None)
+def _caster(dtype):
+    return jax.jit(lambda x: x.astype(dtype))
+
+
 @jax.jit
 def _ones_like(x):
     return jnp.ones_like(x)
-
-
-# ---------------------------------------------------------------- fused backward
-# A training loop records the same graph every step. The second time a graph structure (ops,
-# attrs, wiring) is seen, its whole backward becomes one jitted program, run with one
-# dispatch instead of one per node (the first sighting runs node by node, so one-off graphs
-# compile nothing new).
-_FUSED = {}          # structure key -> _ONCE (seen once) or the jitted backward
-_ONCE = object()
-_FUSED_MAX = 512
-
-
-def _plan(entries):
-    """The nodes a backward from `entries` reaches, newest first, with each op node's
-    (diff, fout); None when some node cannot be fused (a Function, a freed graph)."""
-    seen, order, specs, heap = set(), [], [], []
-    for node, _ in entries:
-        if node not in seen:
-            seen.add(node)
-            heapq.heappush(heap, (-node.seq, node))
-    while heap:
-        n = heapq.heappop(heap)[1]
-        order.append(n)
-        if type(n) is Leaf:
-            specs.append(None)
-            continue
-        if type(n) is not Node or n.primals is None:
-            return None
-        spec = n.spec()
-        specs.append(spec)
-        for p, d in zip(n.parents, spec[0]):
-            if d and p[0] not in seen:
-                seen.add(p[0])
-                heapq.heappush(heap, (-p[0].seq, p[0]))
-    return order, specs
-
-
-def _structure(order, specs, entries, heads, grads):
-    """A hashable description of the backward program: per node its op, attrs and wiring; per
-    head its node and, where no head gradient is given, the shape and dtype of its ones."""
-    index = {n: i for i, n in enumerate(order)}
-    nodes = []
-    for n, spec in zip(order, specs):
-        if spec is None:
-            nodes.append(None)
-        else:
-            nodes.append((n.op, n.key, spec[0], spec[1], tuple(n.avals),
-                          tuple((index[p[0]], p[1]) if d else None for p, d in zip(n.parents, spec[0]))))
-    head_specs = tuple((index[node], idx, None if g is not None else (h.shape, h._buf.dtype))
-                       for (node, idx), h, g in zip(entries, heads, grads))
-    return tuple(nodes), head_specs
-
-
-def _fused_backward(structure):
-    nodes, heads = structure
-
-    def run(head_grads, primals):
-        pending = [None] * len(nodes)
-
-        def add(i, j, g):
-            slot = pending[i]
-            if slot is None:
-                slot = pending[i] = [None] * (1 if nodes[i] is None else len(nodes[i][4]))
-            slot[j] = g if slot[j] is None else slot[j] + g
-
-        for (i, j, ones), g in zip(heads, head_grads):
-            add(i, j, jnp.ones(*ones) if ones is not None else g)
-        leaf_cts = []
-        for i, spec in enumerate(nodes):
-            c = pending[i]
-            if spec is None:
-                leaf_cts.append(c[0])
-                continue
-            op, key, diff, fout, avals, wiring = spec
-            if not any(diff):
-                continue
-            cts = [c[j] if c[j] is not None else jnp.zeros(s, d)
-                   for j, ((s, d), keep) in enumerate(zip(avals, fout)) if keep]
-            res = op.vjp_op(key, diff, fout).fn(*primals[i], *cts)
-            res = iter(res if isinstance(res, (tuple, list)) else (res,))
-            for d, w in zip(diff, wiring):
-                if d:
-                    add(w[0], w[1], next(res))
-        return leaf_cts
-
-    return jax.jit(run)
 
 
 def run_backward(heads, head_grads, variables=None, retain_graph=False,
@@ -216,15 +138,10 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
                                  'does not require gradient.' % (i + 1))
             targets.setdefault(v._entry[0], []).append((i, v._entry[1]))
 
-    if not create_graph:
-        fused = _try_fused(heads, head_grads, entries, targets, variables, retain_graph, train_mode)
-        if fused is not None:
-            return fused[0]
-
     def add(a, b):
         if a is None:
             return b
-        return a + b if create_graph else _add(a, b)
+        return a + b if create_graph else lazy.run(_add, [a, b])
 
     prev_rec, prev_train = state.recording, state.training
     state.recording, state.training = bool(create_graph), bool(train_mode)
@@ -234,7 +151,7 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
     try:
         for (node, idx), h, g in zip(entries, heads, _head_grads(heads, head_grads, create_graph)):
             if g is None:
-                g = _ones_like(h._data)
+                g = lazy.run(_ones_like, [h._ref])
             slot = pending.get(node)
             if slot is None:
                 slot = pending[node] = [None] * len(node.avals)
@@ -284,50 +201,13 @@ def _head_grads(heads, head_grads, create_graph):
             if g._buf.dtype != h._buf.dtype:  # MXNet does not cast a head gradient
                 raise MXNetError('head_grads[%d] has dtype %s, but its head has dtype %s'
                                  % (k, np.dtype(g._buf.dtype).name, np.dtype(h._buf.dtype).name))
-            g = g if create_graph else g._data
+            g = g if create_graph else g._ref
         elif g is not None:
             g = jnp.asarray(g)
         if create_graph and not isinstance(g, NDArray):
-            g = _wrap(_ones_like(h._data) if g is None else g, h._ctx, None)
+            g = _wrap(lazy.run(_ones_like, [h._ref]) if g is None else g, h._ctx, None)
         out.append(g)
     return out
-
-
-def _try_fused(heads, head_grads, entries, targets, variables, retain_graph, train_mode):
-    """Run the backward as one cached jitted program; None when it must go node by node."""
-    plan = _plan(entries)
-    if plan is None:
-        return None
-    order, specs = plan
-    grads = _head_grads(heads, head_grads, False)
-    key = _structure(order, specs, entries, heads, grads)
-    fn = _FUSED.get(key)
-    if fn is None or fn is _ONCE:
-        if len(_FUSED) >= _FUSED_MAX:
-            _FUSED.clear()
-        _FUSED[key] = _ONCE if fn is None else _fused_backward(key)
-        if fn is None:
-            return None
-        fn = _FUSED[key]
-    prev_rec, prev_train = state.recording, state.training
-    state.recording, state.training = False, bool(train_mode)
-    try:
-        cts = fn(tuple(grads), tuple(() if sp is None else n.primals for n, sp in zip(order, specs)))
-    finally:
-        state.recording, state.training = prev_rec, prev_train
-    leaves = [n for n in order if type(n) is Leaf]
-    results = [None] * len(variables) if variables is not None else None
-    leaf_grads, null_leaves = [], []
-    for n, c in zip(leaves, cts):
-        if targets is not None:
-            for i, idx in targets.get(n, ()):
-                results[i] = c
-        if n.req == 'null':
-            null_leaves.append(n)
-        elif targets is None:
-            leaf_grads.append((n, c))
-    done = [n for n in order if type(n) is Node]
-    return (_finish(results, leaf_grads, null_leaves, done, targets, variables, retain_graph),)
 
 
 def _finish(results, leaf_grads, null_leaves, done, targets, variables, retain_graph):
@@ -348,11 +228,11 @@ def _finish(results, leaf_grads, null_leaves, done, targets, variables, retain_g
         return [r if isinstance(r, NDArray) else _wrap(r, v._ctx, None) for v, r in zip(variables, results)]
     for leaf, g in leaf_grads:
         if isinstance(g, NDArray):
-            g = g._data
+            g = g._ref
         buf = leaf.grad
         if g.dtype != buf._buf.dtype:
-            g = g.astype(buf._buf.dtype)
-        buf._set_data(_add(buf._data, g) if leaf.req == 'add' else g)
+            g = lazy.run(_caster(buf._buf.dtype), [g])
+        buf._set_data(lazy.run(_add, [buf._ref, g]) if leaf.req == 'add' else g)
         leaf.fresh = True
     return None
 

@@ -10,6 +10,7 @@ from jax import lax
 
 from .. import context as _context
 from ..autograd import tape
+from .. import lazy
 from ..autograd.state import state
 from ..base import MXNetError, integer_types, mx_cast, mx_real_t, np_dtype, numeric_types
 
@@ -28,6 +29,11 @@ def _flat_read(src, begin, size, shape):
     return lax.dynamic_slice(src.reshape(-1), (begin,), (size,)).reshape(shape)
 
 
+@functools.lru_cache(maxsize=None)
+def _caster(dtype):
+    return jax.jit(lambda x: x.astype(dtype))
+
+
 @jax.jit
 def _flat_write(dst, begin, val):
     return lax.dynamic_update_slice(dst.reshape(-1), val.reshape(-1).astype(dst.dtype), (begin,)).reshape(dst.shape)
@@ -43,22 +49,37 @@ class NDArray:
     # ------------------------------------------------------------ buffer access
     @property
     def _data(self):
+        """The value as a jax.Array (computing what is queued for it; see lazy.py)."""
         b = self._base
         if b is None:
-            return self._buf
+            buf = self._buf
+            if type(buf) is lazy.Lazy:
+                buf = self._buf = buf.get()
+            return buf
         if b._ver != self._src:
-            self._buf = _flat_read(b._buf, self._begin, self._buf.size, self._buf.shape)
+            self._buf = _flat_read(b._data, self._begin, self._buf.size, self._buf.shape)
             self._src = b._ver
+        elif type(self._buf) is lazy.Lazy:
+            self._buf = self._buf.get()
         return self._buf
 
+    @property
+    def _ref(self):
+        """The value to hand to an op: a jax.Array, or a Lazy one still queued."""
+        b = self._base
+        if b is None or b._ver == self._src:
+            return self._buf
+        return self._data
+
     def _set_data(self, new):
-        """Rebind this handle (and, for a view, the base's slice) to `new`."""
+        """Rebind this handle (and, for a view, the base's slice) to `new` (an array or Lazy)."""
         b = self._base
         if b is None:
             self._buf = new
             self._ver += 1
         else:
-            b._buf = _flat_write(b._buf, self._begin, new)
+            new = lazy.value(new)
+            b._buf = _flat_write(b._data, self._begin, new)
             b._ver += 1
             self._buf = new
             self._src = b._ver
@@ -67,11 +88,11 @@ class NDArray:
         """Write a whole-array result into this handle (out=, in-place operators)."""
         if state.recording and self._entry is not None:
             raise MXNetError(ASSIGN_IN_GRAPH)
-        cur = self._data
+        cur = self._buf
         if value.shape != cur.shape:
             raise MXNetError('out= has shape %s, but the result has shape %s' % (cur.shape, value.shape))
         if value.dtype != cur.dtype:
-            value = value.astype(cur.dtype)
+            value = lazy.run(_caster(cur.dtype), [value])
         self._set_data(value)
         if entry is not None:
             self._entry = entry
@@ -217,7 +238,7 @@ class NDArray:
             from .ops.elemwise import copy_op
             res = copy_op(self)
             if other != self.context:
-                res._buf = jax.device_put(res._buf, other.jax_device)
+                res._buf = jax.device_put(res._data, other.jax_device)
                 res._ctx = other
             return res
         raise TypeError('copyto does not support type %s; expected an NDArray or a Context'
@@ -289,7 +310,7 @@ class NDArray:
         if recorded is not None:
             v, src = recorded, root._ver
         elif begin == 0 and shape == self.shape:
-            v, src = _wrap(self._data, self._ctx, None), root._ver
+            v, src = _wrap(self._ref, self._ctx, None), root._ver
         else:  # read lazily: a view costs nothing until it is used (MXNet's views copy nothing)
             v, src = _wrap(_Meta(shape, self._buf.dtype), self.context, None), -1
         v._base, v._begin, v._src = root, off + begin, src
@@ -649,6 +670,7 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
 
 def waitall():
     """Wait until every pending computation has finished (jax dispatch is asynchronous)."""
+    lazy.flush()
     jax.block_until_ready(jax.live_arrays())
     jax.effects_barrier()
 

@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import lazy
 from ..autograd import tape
 from ..autograd.state import state
 from ..base import MXNetError, hashable
@@ -26,7 +27,8 @@ class Op:
 
     inputs: names of the array inputs (a single '*name' means variadic).
     attrs: {name: default} of static attributes (part of the jit cache key).
-    dynamic: names of numeric attributes passed as traced scalars (no recompile per value).
+    dynamic: names of numeric attributes passed as traced scalars (no recompile per value), or
+      a dict {name: the value None stands for}.
     """
 
     def __init__(self, name, fn, inputs, attrs, dynamic=(), check=None, lazy_check=None,
@@ -37,6 +39,7 @@ class Op:
         self.inputs = tuple(i.lstrip('*') for i in inputs)
         self.attrs = dict(attrs)
         self.dynamic = tuple(dynamic)
+        self.none_as = dict(dynamic) if isinstance(dynamic, dict) else {}
         self.check = check            # validation run before every call
         self.lazy_check = lazy_check  # validation run only when the jitted fn rejects its input
         self.same_dtype = same_dtype
@@ -54,6 +57,16 @@ class Op:
         if f is None:
             f = self._compiled[key] = jax.jit(functools.partial(self.fn, **self.static_attrs(key)))
         return f
+
+    def dyn_values(self, attrs):
+        """The dynamic attributes' device scalars (None where one has no value: checks reject it)."""
+        vals = []
+        for k in self.dynamic:
+            v = attrs[k]
+            if v is None:
+                v = self.none_as.get(k)
+            vals.append(None if v is None else dev_scalar(v))
+        return tuple(vals)
 
     def static_attrs(self, key):
         return dict(zip(self.static_names, key))
@@ -123,7 +136,8 @@ def dev_scalar(v):
     if s is None or s.dtype != _SCALAR_DTYPE[type(v) in _INTS]:
         if len(_SCALARS) > 4096:
             _SCALARS.clear()
-        s = _SCALARS[key] = jnp.asarray(v, dtype=_SCALAR_DTYPE[type(v) in _INTS])
+        with jax.ensure_compile_time_eval():  # a concrete array even inside a user's jax.jit
+            s = _SCALARS[key] = jnp.asarray(v, dtype=_SCALAR_DTYPE[type(v) in _INTS])
     return s
 
 
@@ -133,14 +147,14 @@ _SCALAR_DTYPE = {False: jnp.float64, True: jnp.int64}
 
 def invoke(op, inputs, key, dyn=(), out=None):
     """Run `op` on NDArray inputs: the one dispatch path (unwrap, jitted fn, tape, wrap)."""
-    datas = [x._data for x in inputs]
+    datas = [x._ref for x in inputs]
     if dyn:
         datas.extend(dyn)
     f = op._compiled.get(key)
     if f is None:
         f = op.compiled(key)
     try:
-        res = f(*datas)
+        res = lazy.run(f, datas)
     except (TypeError, ValueError) as e:
         if op.lazy_check is not None:
             op.lazy_check(inputs, op.static_attrs(key))
@@ -177,8 +191,7 @@ def make_frontend(o):
     n_in = len(o.inputs)
     variadic, same_dtype, check = o.variadic, o.same_dtype, o.check
     default_key = o.defaults_key
-    # (a dynamic attribute without a default is None here; the op's check rejects it)
-    default_dyn = tuple(None if o.attrs[k] is None else dev_scalar(o.attrs[k]) for k in o.dynamic)
+    default_dyn = o.dyn_values(o.attrs)
 
     def frontend(*args, out=None, name=None, **kwargs):
         if not kwargs and len(args) == n_in and not variadic:
@@ -228,7 +241,7 @@ def make_frontend(o):
         if check is not None:
             check(arrays, attrs)
         if dyn is None:
-            dyn = tuple(dev_scalar(attrs[k]) for k in o.dynamic)
+            dyn = o.dyn_values(attrs)
         return invoke(o, arrays, key, dyn, out)
 
     frontend.__name__ = o.name

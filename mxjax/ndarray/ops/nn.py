@@ -17,7 +17,7 @@ from ... import random as _rnd
 from ...autograd.state import state
 from ...base import MXNetError, hashable
 from ..ndarray import NDArray, _wrap
-from ..registry import dev_scalar, frontend, invoke, op
+from ..registry import frontend, invoke, op
 
 _F32 = np.float32
 _EPS_BN = float(_F32(1e-3))        # MXNet's default eps: float32 1e-3 held in a double
@@ -29,8 +29,7 @@ def _run(o, arrays, out=None, **attrs):
     full = dict(o.attrs)
     full.update(attrs)
     key = tuple(hashable(full[k]) for k in o.attrs if k not in o.dynamic)
-    dyn = tuple(dev_scalar(full[k]) for k in o.dynamic)
-    return invoke(o, arrays, key, dyn, out)
+    return invoke(o, arrays, key, o.dyn_values(full), out)
 
 
 def _check_arrays(opname, **arrays):
@@ -100,15 +99,15 @@ def _softmax_prep(data, temperature, dtype):
     out_dt = data.dtype if dtype is None else jnp.dtype(dtype)
     # Accumulate in at least float32 (MXNet uses a wider accumulation type for float16).
     cdt = jnp.promote_types(jnp.promote_types(data.dtype, out_dt), jnp.float32)
-    x = data.astype(cdt)
-    if temperature is not None and temperature != 1.0:
-        x = x / temperature
-    return x, out_dt
+    # temperature: a traced scalar (1.0 for None; x / 1.0 is x exactly), so no compile per value
+    return data.astype(cdt) / temperature.astype(cdt), out_dt
 
 
+# The softmax family takes (data[, length], temperature): the temperature, a dynamic attribute,
+# comes after the arrays.
 def _softmax(*args, axis=-1, temperature=None, dtype=None, use_length=False):
     data = args[0]
-    x, out_dt = _softmax_prep(data, temperature, dtype)
+    x, out_dt = _softmax_prep(data, args[-1], dtype)
     if use_length:
         ax = axis % data.ndim
         pos = lax.broadcasted_iota(jnp.int32, data.shape, ax)
@@ -118,13 +117,13 @@ def _softmax(*args, axis=-1, temperature=None, dtype=None, use_length=False):
     return jax.nn.softmax(x, axis=axis).astype(out_dt)
 
 
-def _log_softmax(data, axis=-1, temperature=None, dtype=None, use_length=False):
-    x, out_dt = _softmax_prep(data, temperature, dtype)
+def _log_softmax(*args, axis=-1, temperature=None, dtype=None, use_length=False):
+    x, out_dt = _softmax_prep(args[0], args[-1], dtype)
     return jax.nn.log_softmax(x, axis=axis).astype(out_dt)
 
 
-def _softmin(data, axis=-1, temperature=None, dtype=None, use_length=False):
-    x, out_dt = _softmax_prep(data, temperature, dtype)
+def _softmin(*args, axis=-1, temperature=None, dtype=None, use_length=False):
+    x, out_dt = _softmax_prep(args[0], args[-1], dtype)
     return jax.nn.softmax(-x, axis=axis).astype(out_dt)
 
 
@@ -133,22 +132,34 @@ def _check_softmax(opname, data, attrs):
     _check_axis(opname, attrs['axis'], data.ndim)
     _check_choice(opname, 'dtype', attrs['dtype'], _SOFTMAX_DTYPES)
     t = attrs['temperature']
-    if t is not None and not isinstance(t, (int, float, np.number)):
+    if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float, np.number))):
         raise MXNetError('%s: temperature=%r must be a number or None' % (opname, t))
 
 
-def _check_softmax_like(name):
-    def check(arrays, attrs):
-        _check_softmax(name, arrays[0], attrs)
+_TEMPERATURE = {'temperature': 1.0}   # dynamic; None stands for 1.0
+_softmax_op = op('softmax', inputs=('*args',), dynamic=_TEMPERATURE)(_softmax).op
+
+
+def _softmax_like(name, fn):
+    o = op(name, inputs=('*args',), dynamic=_TEMPERATURE)(fn).op
+
+    @frontend(name, method=True)
+    def f(data=None, axis=-1, temperature=None, dtype=None, use_length=False, out=None, name=None,
+          **kwargs):
+        _check_kwargs(o.name, kwargs)
+        _check_arrays(o.name, data=data)
+        attrs = dict(axis=axis, temperature=temperature, dtype=dtype, use_length=bool(use_length))
+        _check_softmax(o.name, data, attrs)
         if attrs['use_length']:
             raise MXNetError('%s: use_length=True needs a length input, which only softmax takes'
-                             % name)
-    return check
+                             % o.name)
+        return _run(o, [data], out, **attrs)
+    f.__name__ = name
+    return f
 
 
-_softmax_op = op('softmax', inputs=('*args',))(_softmax).op
-op('log_softmax', method=True, check=_check_softmax_like('log_softmax'))(_log_softmax)
-op('softmin', method=True, check=_check_softmax_like('softmin'))(_softmin)
+log_softmax = _softmax_like('log_softmax', _log_softmax)
+softmin = _softmax_like('softmin', _softmin)
 
 
 @frontend('softmax', method=True)
