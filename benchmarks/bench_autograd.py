@@ -198,18 +198,22 @@ def main():
     print('W3 mxjax (cube) / MXNet nearest equivalent (square):',
           harness.ratio(res.get(('mxjax', 'W3')), res.get(('mxnet', 'W3sq')) or []))
 
-    # cold start: fresh processes, sides alternating
-    colds = {'mxjax': [], 'mxnet': []}
+    # cold start: fresh processes, sides alternating. mxjax twice: on its defaults (the
+    # persistent XLA cache, warm from the runs above) and with no cache (a first run ever).
+    sides = [('mxjax', sys.executable, {}),
+             ('mxjax, no XLA cache', sys.executable, {'MXJAX_NO_COMPILATION_CACHE': '1'}),
+             ('mxnet', mxpy, {})]
+    colds = {}
     for _ in range(3):
-        for impl, py in (('mxjax', sys.executable), ('mxnet', mxpy)):
+        for label, py, env in sides:
             if py:
-                out = subprocess.run([py, HERE, '--cold', impl], capture_output=True, text=True)
+                out = subprocess.run([py, HERE, '--cold', label.split(',')[0]], capture_output=True,
+                                     text=True, env=dict(os.environ, **env))
                 if out.returncode == 0:
-                    colds[impl].append(eval(out.stdout.strip().splitlines()[-1]))
-    for impl, vals in colds.items():
-        if vals:
-            print('cold start %-6s (fresh process, median of %d): import %.2f s, first W2 step %.3f s'
-                  % (impl, len(vals), statistics.median(v[0] for v in vals), statistics.median(v[1] for v in vals)))
+                    colds.setdefault(label, []).append(eval(out.stdout.strip().splitlines()[-1]))
+    for label, vals in colds.items():
+        print('cold start %-20s (fresh process, median of %d): import %.2f s, first W2 step %.3f s'
+              % (label, len(vals), statistics.median(v[0] for v in vals), statistics.median(v[1] for v in vals)))
 
 
 if __name__ == '__main__':

@@ -4,6 +4,9 @@ asscalar, detach sharing memory, nd.array of a recorded array, NumPy 2 idioms, v
 copy nothing, waitall. Golden values: golden/gen_core.py (group core_gaps) -> core.json.
 """
 import gc
+import os
+import subprocess
+import sys
 import weakref
 
 import jax
@@ -214,3 +217,34 @@ def test_dlpack_consumers_share_memory():
     assert b.asnumpy().tolist() == [0.0, 1.0, 2.0, 3.0]
     with pytest.raises(TypeError):
         nd.from_dlpack([1, 2])
+
+
+def test_mxjax_x64_off_leaves_jax_defaults_alone():
+    # MXJAX_X64=0: import does not touch jax_enable_x64; float32 work gives the same numbers,
+    # float64/int64 arrays hold float32/int32 (the documented trade-off)
+    code = r'''
+import os, warnings
+warnings.simplefilter('error')   # mxjax itself asks for no unavailable 64-bit dtype
+import jax, jax.numpy as jnp, numpy as np
+import mxjax as mx
+x64 = os.environ['MXJAX_X64'] == '1'
+assert jax.config.jax_enable_x64 == x64
+assert x64 or (jnp.arange(3).dtype == np.int32 and jnp.array([1.0]).dtype == np.float32)
+nd, ag = mx.nd, mx.autograd
+x = nd.array([[0.5, -1.0], [2.0, 3.0]])
+x.attach_grad()
+with ag.record():
+    y = (nd.tanh(x) * 3 + x * x).sum() / 7
+y.backward()
+print(repr(y.asscalar()), x.grad.asnumpy().tolist(), (nd.array([1, 2]) * 2).dtype.__name__,
+      nd.array([1.5], dtype='float64').dtype.__name__)
+'''
+    outs = []
+    for x64 in ('0', '1'):
+        r = subprocess.run([sys.executable, '-c', code], env=dict(os.environ, MXJAX_X64=x64),
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-2000:]
+        outs.append(r.stdout.split())
+    off, on = outs
+    assert off[:-1] == on[:-1]                   # the float32 numbers are the same
+    assert off[-1] == 'float32' and on[-1] == 'float64'

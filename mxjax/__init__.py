@@ -3,8 +3,10 @@ import os as _os
 
 import jax as _jax
 
-# MXNet has float64 and int64 arrays; JAX needs x64 on to hold them.
-_jax.config.update('jax_enable_x64', True)
+# MXNet has float64 and int64 arrays; JAX needs x64 on to hold them. MXJAX_X64=0 leaves JAX's
+# setting alone (docs/ndarray.md: float64/int64 arrays then hold float32/int32).
+if _os.environ.get('MXJAX_X64', '1') not in ('0', 'false', 'False'):
+    _jax.config.update('jax_enable_x64', True)
 
 
 def _enable_compilation_cache():

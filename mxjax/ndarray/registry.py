@@ -142,7 +142,9 @@ def dev_scalar(v):
 
 
 _INTS = (int, np.int32, np.int64)
-_SCALAR_DTYPE = {False: jnp.float64, True: jnp.int64}
+# float64 / int64 (float32 / int32 when x64 is off: MXJAX_X64=0)
+_SCALAR_DTYPE = {False: jax.dtypes.canonicalize_dtype(np.float64),
+                 True: jax.dtypes.canonicalize_dtype(np.int64)}
 
 
 def invoke(op, inputs, key, dyn=(), out=None):
