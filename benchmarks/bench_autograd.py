@@ -6,7 +6,7 @@ its own defaults (no thread variables set), the sides alternating over several r
 (benchmarks/harness.py). Printed: medians over the rounds, and each ratio's median with its
 range over the rounds. Not a test: figures vary with the machine.
 
-    python benchmarks/bench_autograd.py [--rounds 7]
+    python benchmarks/bench_autograd.py [--rounds 7] [--x64-tradeoff]
 """
 import argparse
 import os
@@ -165,12 +165,17 @@ def main():
     ap.add_argument('--worker')
     ap.add_argument('--cold')
     ap.add_argument('--rounds', type=int, default=7)
+    ap.add_argument('--x64-tradeoff', action='store_true',
+                    help='only mxjax on its defaults against mxjax with MXJAX_X64=0')
     a = ap.parse_args()
     if a.worker:
         harness.serve(jax_workloads() if a.worker == 'jax' else mx_workloads(__import__(a.worker)))
         return
     if a.cold:
         print('%r' % (cold_start(a.cold),))
+        return
+    if a.x64_tradeoff:
+        x64_tradeoff(a.rounds)
         return
     mxpy = harness.mxnet_python()
     workers = [harness.Worker('mxjax', [sys.executable, HERE, '--worker', 'mxjax']),
@@ -214,6 +219,27 @@ def main():
     for label, vals in colds.items():
         print('cold start %-20s (fresh process, median of %d): import %.2f s, first W2 step %.3f s'
               % (label, len(vals), statistics.median(v[0] for v in vals), statistics.median(v[1] for v in vals)))
+
+
+def x64_tradeoff(rounds):
+    """mxjax with x64 on (its default) against MXJAX_X64=0, alternating warm workers."""
+    argv = [sys.executable, HERE, '--worker', 'mxjax']
+    ws = [harness.Worker('x64', argv)]
+    os.environ['MXJAX_X64'] = '0'
+    try:
+        ws.append(harness.Worker('x32', argv))
+    finally:
+        del os.environ['MXJAX_X64']
+    plan = [(name, n, ('x64', 'x32')) for _, name, n, _ in ROWS[:3]]
+    res = harness.alternate(ws, plan, rounds)
+    for w in ws:
+        w.close()
+    print('machine: %s; %d rounds, sides alternating; median' % (harness.machine(), rounds))
+    for label, name, _, _ in ROWS[:3]:
+        on, off = res[('x64', name)], res[('x32', name)]
+        print('%-36s x64 on %8.3f   MXJAX_X64=0 %8.3f   ratio %s' % (
+            label, harness.summary(on)[0] * _SCALE[name], harness.summary(off)[0] * _SCALE[name],
+            harness.ratio(off, on)))
 
 
 if __name__ == '__main__':

@@ -305,3 +305,25 @@ except Exception as e:
     out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert 'mixed: MXNetError' in out.stdout
+
+
+def test_engine_bulk_size_turns_the_queue_off_and_on():
+    # MXNet's mx.engine: bulk(size) / set_bulk_size(size), the previous size returned
+    x = nd.array([0.5, 1.0])
+    want = np.tanh(np.exp(np.float32([0.5, 1.0]))) * 3
+    prev = mx.engine.set_bulk_size(0)
+    try:
+        assert prev == lazy._MAX_FUSE
+        y = nd.tanh(nd.exp(x)) * 3
+        assert type(y._buf) is not lazy.Lazy          # ran at once
+        np.testing.assert_allclose(y.asnumpy(), want, rtol=1e-6)
+        with mx.engine.bulk(15):
+            z = nd.tanh(nd.exp(x)) * 3
+            assert type(z._buf) is lazy.Lazy          # queued
+        assert mx.engine.set_bulk_size(0) == 0        # the scope restored the size it found
+        np.testing.assert_allclose(z.asnumpy(), want, rtol=1e-6)
+    finally:
+        mx.engine.set_bulk_size(prev)
+    assert lazy.ENABLED
+    with pytest.raises(TypeError):
+        mx.engine.set_bulk_size(1.5)

@@ -29,7 +29,7 @@ _GROUPS = {
         GLUON: 'gluon optimizer lr_scheduler metric rnn',
         SYMBOL: 'sym symbol mod module model executor executor_manager io name attribute AttrScope '
                 'callback monitor mon visualization viz symbol_doc',
-        DEVICES: 'kv kvstore profiler engine',
+        DEVICES: 'kv kvstore profiler',
         NUMPY_API: 'np npx numpy numpy_extension numpy_dispatch_protocol numpy_op_fallback '
                    'numpy_op_signature is_np_array is_np_shape np_array np_shape np_symbol set_np_shape '
                    'use_np use_np_array use_np_shape util',

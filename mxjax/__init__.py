@@ -47,5 +47,6 @@ from . import ndarray as nd  # noqa: E402
 from . import initializer  # noqa: E402
 from . import initializer as init  # noqa: E402
 from . import test_utils  # noqa: E402
+from . import engine  # noqa: E402
 
 __version__ = '0.1.0'

@@ -21,6 +21,7 @@ Work on another device flushes the queue first (one program, one device). Argume
 are not concrete arrays (tracers inside a user's jax.jit) run at once, as does everything
 when MXJAX_LAZY=0.
 """
+import functools
 import os
 import threading
 import weakref
@@ -65,6 +66,16 @@ class Lazy:
                 raise RuntimeError('the deferred computation of this array failed (see the '
                                    'error raised where it ran)')
         return self.value
+
+
+def cast(x, dtype):
+    """x.astype(dtype) for a jax array or a Lazy one, queued like an op."""
+    return run(_caster(dtype), [x])
+
+
+@functools.lru_cache(maxsize=None)
+def _caster(dtype):
+    return jax.jit(lambda x: x.astype(dtype))
 
 
 def value(x):

@@ -10,7 +10,6 @@ backward, or -- with create_graph -- the same backward invoked as a recorded op,
 gives every higher order. The VJPs are queued like any op (see mxjax/lazy.py), so a
 training step's forward, backward and update run as one program.
 """
-import functools
 import heapq
 import itertools
 
@@ -102,11 +101,6 @@ def _add(a, b):
 
 def _zeros(shape, dtype):
     return jnp.zeros(shape, dtype)
-
-
-@functools.lru_cache(maxsize=None)
-def _caster(dtype):
-    return jax.jit(lambda x: x.astype(dtype))
 
 
 @jax.jit
@@ -231,7 +225,7 @@ def _finish(results, leaf_grads, null_leaves, done, targets, variables, retain_g
             g = g._ref
         buf = leaf.grad
         if g.dtype != buf._buf.dtype:
-            g = lazy.run(_caster(buf._buf.dtype), [g])
+            g = lazy.cast(g, buf._buf.dtype)
         buf._set_data(lazy.run(_add, [buf._ref, g]) if leaf.req == 'add' else g)
         leaf.fresh = True
     return None

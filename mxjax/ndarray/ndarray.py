@@ -29,11 +29,6 @@ def _flat_read(src, begin, size, shape):
     return lax.dynamic_slice(src.reshape(-1), (begin,), (size,)).reshape(shape)
 
 
-@functools.lru_cache(maxsize=None)
-def _caster(dtype):
-    return jax.jit(lambda x: x.astype(dtype))
-
-
 @jax.jit
 def _flat_write(dst, begin, val):
     return lax.dynamic_update_slice(dst.reshape(-1), val.reshape(-1).astype(dst.dtype), (begin,)).reshape(dst.shape)
@@ -92,7 +87,7 @@ class NDArray:
         if value.shape != cur.shape:
             raise MXNetError('out= has shape %s, but the result has shape %s' % (cur.shape, value.shape))
         if value.dtype != cur.dtype:
-            value = lazy.run(_caster(cur.dtype), [value])
+            value = lazy.cast(value, cur.dtype)
         self._set_data(value)
         if entry is not None:
             self._entry = entry
