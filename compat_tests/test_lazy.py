@@ -169,6 +169,29 @@ def test_only_what_is_still_referenced_is_materialized():
     np.testing.assert_allclose(a.asnumpy(), np.exp([0.5, 1, 2]), rtol=1e-6)
 
 
+def test_a_read_runs_what_it_needs_first_and_the_rest_right_after(monkeypatch):
+    parts = []
+    run_segment = lazy._run_segment
+    monkeypatch.setattr(lazy, '_run_segment', lambda seg, ins: parts.append(len(seg.fns)) or run_segment(seg, ins))
+    # the loss read waits only for its own ancestors; the rest (here an unrelated chain and a
+    # use of a dropped intermediate the first part must hand over) is dispatched behind it
+    xv, wv = np.array([0.5, 1.0, 2.0], np.float32), np.array([3.0, -1.0], np.float32)
+    for _ in range(3):  # op by op, compiled, cached: the same numbers
+        x, w = nd.array(xv), nd.array(wv)
+        t = nd.exp(x)
+        loss = (t * 3).sum()
+        other = nd.sin(w) * 2
+        later = nd.log(t + 1)
+        del t
+        parts.clear()
+        np.testing.assert_allclose(loss.asscalar(), 3 * np.exp(xv).sum(), rtol=1e-6)
+        assert parts == [3, 4]  # exp, *3, sum; then sin, *2, +1, log
+        assert type(other._buf) is lazy.Lazy and other._buf.value is not None  # already dispatched
+        np.testing.assert_allclose(other.asnumpy(), 2 * np.sin(wv), rtol=1e-6)
+        np.testing.assert_allclose(later.asnumpy(), np.log(np.exp(xv) + 1), rtol=1e-6)
+        assert not lazy._q.calls
+
+
 def test_bad_input_raises_at_the_call_and_leaves_the_queue_alone():
     x = nd.array([[1.0, 2.0], [3.0, 4.0]])
     y = x * 3

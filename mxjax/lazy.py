@@ -15,6 +15,12 @@ training step queues the same structure every step, so it runs as one dispatch:
   anyway), then the whole structure compiles at once: one compile instead of many, which
   is what a fresh process's first training step needs.
 
+A read needs only its own ancestors: the flush runs them as one program and the rest of
+the queue (a step's backward and update, queued behind the loss being read) as a second,
+dispatched right after, so the read returns while the rest computes and Python queues the
+next step meanwhile. How a queue is cut up is planned once per (structure, live outputs,
+target) and cached.
+
 An output nothing refers to at the flush (an intermediate whose NDArray is gone) is not
 materialized; XLA fuses through it. Queues longer than `_MAX_FUSE` ops are flushed op by op.
 Work on another device flushes the queue first (one program, one device). Arguments that
@@ -61,7 +67,7 @@ class Lazy:
     def get(self):
         """The computed jax.Array (flushing the queue if need be)."""
         if self.value is None:
-            flush()
+            flush(self)
             if self.value is None:
                 raise RuntimeError('the deferred computation of this array failed (see the '
                                    'error raised where it ran)')
@@ -100,6 +106,7 @@ _q = _Queue(_DEVICE)
 _SIGS = {}       # (jitted fn, input avals) -> (id, output avals, output treedef or None)
 _RAN = set()     # ids of signatures whose own jitted function has run (so is compiled)
 _PROGRAMS = {}   # structure -> _ONCE (seen once) or the jitted program
+_PLANS = {}      # (queue structure, live outputs, target) -> [_Seg]
 
 
 def _signature(fn, avals):
@@ -168,8 +175,14 @@ def _enqueue(fn, args):
     return jax.tree_util.tree_unflatten(sig[2], outs)
 
 
-def flush():
-    """Run everything queued; every Lazy still referenced gets its value."""
+def flush(target=None):
+    """Run everything queued; every Lazy still referenced gets its value.
+
+    With a `target` (a Lazy being read) the ops it depends on run first, as one program,
+    and the rest (typically a step's backward and update, queued behind the loss being
+    read) as a second program dispatched right after: the read returns when the first is
+    done, and the second computes while Python goes on queueing the next step.
+    """
     global _q
     with _lock:
         q = _q
@@ -183,30 +196,117 @@ def flush():
                 if o is not None:
                     live.append((i, j))
                     objs.append(o)
-        if not objs:
-            return
-        prog = None
-        if 1 < len(q.calls) <= _MAX_FUSE:  # (one op: its own jitted function is the program)
-            key = (tuple(q.struct), tuple(live))
-            prog = _PROGRAMS.get(key)
-            if prog is None or prog is _ONCE:
-                if len(_PROGRAMS) >= _PROGRAMS_MAX:
-                    _evict()
-                if prog is None and sum(1 for s, _ in q.struct if s not in _RAN) < _NEW_MIN:
-                    _PROGRAMS[key] = _ONCE  # first sighting: op by op
-                else:
-                    prog = _PROGRAMS[key] = _program([c.fn for c in q.calls], [w for _, w in q.struct], live)
+        c = target.call if target is not None else None
+        tpos = c.pos if c is not None and c.pos < len(q.calls) and q.calls[c.pos] is c else -1
+        key = (tuple(q.struct), tuple(live), tpos)
+        plan = _PLANS.get(key)
+        if plan is None:
+            if len(_PLANS) >= _PROGRAMS_MAX:
+                _PLANS.clear()
+            plan = _PLANS[key] = _plan(q, live, tpos)
+        scratch = [None] * sum(len(s.want) for s in plan)
         try:
-            if prog is not None:
-                outs = prog(*q.inputs)
-            else:
-                outs = _eager(q, live)
+            for seg in plan:
+                inputs = [q.inputs[k] if k >= 0 else scratch[~k] for k in seg.ins]
+                outs = _run_segment(seg, inputs)
+                for (oi, si), v in zip(seg.outs, outs):
+                    if oi >= 0:
+                        o = objs[oi]
+                        o.value, o.call = v, None
+                    if si >= 0:
+                        scratch[si] = v
         except Exception:
             for o in objs:
-                o.call = None  # get() reports the failure
+                if o.value is None:
+                    o.call = None  # get() reports the failure
             raise
-        for o, v in zip(objs, outs):
-            o.value, o.call = v, None
+
+
+class _Seg:
+    """Part of a flush run as one program: its calls (`struct`: signature id and wiring
+    within the part), where its inputs come from (`ins`: >= 0 the queue's inputs, < 0 ~slot
+    of a value an earlier part computed), what it outputs (`want`) and where each output goes
+    (`outs`: (index into the live objects or -1, scratch slot or -1))."""
+    __slots__ = ('fns', 'struct', 'want', 'key', 'ins', 'outs')
+
+
+def _plan(q, live, tpos):
+    """How to run queue q: [_Seg] -- one part, or with a target, its ancestors then the rest."""
+    n = len(q.calls)
+    parts = [list(range(n))]
+    if tpos >= 0:
+        seen, todo = {tpos}, [tpos]
+        while todo:
+            for r in q.struct[todo.pop()][1]:
+                if type(r) is tuple and r[0] not in seen:
+                    seen.add(r[0])
+                    todo.append(r[0])
+        if len(seen) < n:
+            parts = [sorted(seen), [i for i in range(n) if i not in seen]]
+    liveidx = {r: k for k, r in enumerate(live)}
+    where = {}  # (call, output) computed by an earlier part -> its scratch slot
+    uses = [{r for i in part for r in q.struct[i][1] if type(r) is tuple} for part in parts]
+    plan, slot = [], 0
+    for p, part in enumerate(parts):
+        pos = {i: k for k, i in enumerate(part)}
+        later = set().union(*uses[p + 1:])
+        seg = _Seg()
+        seg.fns, seg.struct, seg.ins, ids = [], [], [], {}
+        for i in part:
+            s, w = q.struct[i]
+            refs = []
+            for r in w:
+                if type(r) is tuple and r[0] in pos:
+                    refs.append((pos[r[0]], r[1]))
+                    continue
+                src = r if type(r) is int else ~where[r]
+                if src not in ids:
+                    ids[src] = len(seg.ins)
+                    seg.ins.append(src)
+                refs.append(ids[src])
+            seg.fns.append(q.calls[i].fn)
+            seg.struct.append((s, tuple(refs)))
+        seg.want, seg.outs = [], []
+        for i in part:
+            for j in range(len(q.calls[i].outs)):
+                r = (i, j)
+                oi = liveidx.get(r, -1)
+                si = -1
+                if r in later:
+                    si = where[r] = slot
+                    slot += 1
+                if oi >= 0 or si >= 0:
+                    seg.want.append((pos[i], j))
+                    seg.outs.append((oi, si))
+        seg.struct = tuple(seg.struct)
+        seg.key = (seg.struct, tuple(seg.want))
+        plan.append(seg)
+    return plan
+
+
+def _run_segment(seg, inputs):
+    """seg's outputs: one cached program, or op by op (see the module doc)."""
+    if not seg.want:
+        return []
+    prog = None
+    if 1 < len(seg.fns) <= _MAX_FUSE:  # (one op: its own jitted function is the program)
+        prog = _PROGRAMS.get(seg.key)
+        if prog is None or prog is _ONCE:
+            if len(_PROGRAMS) >= _PROGRAMS_MAX:
+                _evict()
+            if prog is None and sum(1 for s, _ in seg.struct if s not in _RAN) < _NEW_MIN:
+                _PROGRAMS[seg.key] = _ONCE  # first sighting: op by op
+                prog = None
+            else:
+                prog = _PROGRAMS[seg.key] = _program(seg.fns, [w for _, w in seg.struct], seg.want)
+    if prog is not None:
+        return prog(*inputs)
+    vals = []
+    for fn, (s, w) in zip(seg.fns, seg.struct):
+        out = fn(*[inputs[r] if type(r) is int else vals[r[0]][r[1]] for r in w])
+        vals.append(jax.tree_util.tree_leaves(out))
+        _RAN.add(s)
+    return [vals[i][j] for i, j in seg.want]
 
 
 def _evict():
@@ -214,15 +314,6 @@ def _evict():
     once = [k for k, v in _PROGRAMS.items() if v is _ONCE]
     for k in once if len(once) > _PROGRAMS_MAX // 4 else list(_PROGRAMS)[:_PROGRAMS_MAX // 2]:
         del _PROGRAMS[k]
-
-
-def _eager(q, live):
-    vals = []
-    for c, (s, w) in zip(q.calls, q.struct):
-        out = c.fn(*[q.inputs[r] if type(r) is int else vals[r[0]][r[1]] for r in w])
-        vals.append(jax.tree_util.tree_leaves(out))
-        _RAN.add(s)
-    return [vals[i][j] for i, j in live]
 
 
 def _program(fns, wiring, live):
