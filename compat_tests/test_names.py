@@ -25,14 +25,14 @@ EXTENSIONS = 'MXNet extension mechanisms (custom C++ ops, libraries, TVM, ONNX, 
 
 _GROUPS = {
     '': {
-        GLUON: 'gluon optimizer rnn',
+        GLUON: 'optimizer rnn',
         SYMBOL: 'sym symbol mod module model executor executor_manager io name attribute AttrScope '
                 'callback monitor mon visualization viz symbol_doc',
         DEVICES: 'kv kvstore profiler',
         NUMPY_API: 'np npx numpy numpy_extension numpy_dispatch_protocol numpy_op_fallback '
                    'numpy_op_signature is_np_array is_np_shape np_array np_shape np_symbol set_np_shape '
                    'use_np use_np_array use_np_shape util',
-        IMAGE: 'image img recordio',
+        IMAGE: 'image img',
         EXTENSIONS: 'library libinfo operator rtc runtime tvmop onnx th torch',
         PLUMBING: 'api contrib error log registry ndarray_doc notebook',
     },
@@ -94,6 +94,7 @@ _GROUPS = {
     'random': {CTYPES: 'check_call ctypes', PLUMBING: 'Context integer_types'},
     'nd.random': {PLUMBING: 'current_context numeric_types'},
     'metric': {PLUMBING: 'registry'},
+    'recordio': {CTYPES: 'RecordIOHandle c_str check_call ctypes', PLUMBING: 'current_process'},
 }
 LEFT_OUT = {mod: {n: reason for reason, names in groups.items() for n in names.split()}
             for mod, groups in _GROUPS.items()}

@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, 'names.json')
 # module path in mxnet -> how to reach it from the top-level package
 MODULES = ['', 'nd', 'nd.random', 'nd.linalg', 'nd.contrib', 'nd.NDArray', 'random', 'autograd',
-           'init', 'initializer', 'context', 'Context', 'test_utils', 'base', 'metric', 'lr_scheduler']
+           'init', 'initializer', 'context', 'Context', 'test_utils', 'base', 'metric', 'lr_scheduler', 'recordio']
 
 
 def resolve(mx, path):

@@ -1,0 +1,2 @@
+"""mx.gluon (in progress): data."""
+from . import data  # noqa: F401
