@@ -37,7 +37,7 @@ _GROUPS = {
         PLUMBING: 'api contrib error log registry ndarray_doc notebook',
     },
     'nd': {
-        GLUON: 'Convolution Convolution_v1 Deconvolution Pooling Pooling_v1 RNN BatchNorm_v1 '
+        GLUON: 'Convolution_v1 Pooling_v1 RNN BatchNorm_v1 '
                'adam_update ftml_update ftrl_update lamb_update_phase1 lamb_update_phase2 '
                'mp_lamb_update_phase1 mp_lamb_update_phase2 mp_nag_mom_update mp_sgd_mom_update '
                'mp_sgd_update multi_lars multi_mp_sgd_mom_update multi_mp_sgd_update multi_sgd_mom_update '
@@ -49,8 +49,7 @@ _GROUPS = {
         SPARSE: 'sparse',
         IMAGE: 'image imdecode',
         EXTENSIONS: 'Custom',
-        CONTRIB_NICHE: 'BilinearSampler Correlation Crop GridGenerator IdentityAttachKLSparseReg ROIPooling '
-                       'SpatialTransformer amp_cast amp_multicast',
+        CONTRIB_NICHE: 'Correlation Crop IdentityAttachKLSparseReg amp_cast amp_multicast',
         PLUMBING: 'gen__internal gen_contrib gen_image gen_linalg gen_op gen_sparse get_indexing_dispatch_code '
                   'get_oshape_of_gather_nd_op indexing_key_expand_implicit_axes op register reset_arrays utils',
     },

@@ -1905,6 +1905,22 @@ def softmax_temperatures(mx, nd, ag):
     return outs
 
 
+@case('core_gaps')
+def unknown_op_arguments(mx, nd, ag):
+    # an op without parameters ignores unknown keyword arguments; one with parameters rejects them
+    a, b = nd.array([[1., -2., 3.], [4., 5., -6.]]), nd.ones((2, 1))
+    outs = [nd.relu(a, foo=1), nd.broadcast_add(a, b, axis=1), nd.sigmoid(a, axis=0), nd.negative(a, foo=1),
+            nd.elemwise_add(a, a, foo=1)]
+    for f in (lambda: nd.sum(a, foo=1), lambda: nd.Activation(a, act_type='relu', foo=1),
+              lambda: nd.dot(a, a.T, foo=1), lambda: nd.ones((3,)).reshape((2, 2)),
+              lambda: nd.ones((6,)).reshape((4,))):
+        try:
+            outs.append(f())
+        except Exception as e:  # noqa: BLE001 -- the error type is the fact
+            outs.append(type(e).__name__)
+    return outs
+
+
 def load_tour(mx):
     """examples/autograd_tour.py as a module whose `import mxjax as mx` binds the module `mx`."""
     import importlib.util

@@ -229,8 +229,10 @@ def make_frontend(o):
             attrs.update(zip(attr_order, extra))
             for k, v in kwargs.items():
                 if k not in attrs:
-                    raise TypeError('%s() got an unexpected argument %r; valid: %s'
-                                    % (o.name, k, ', '.join(list(o.inputs) + attr_order)))
+                    if not attr_order:
+                        continue  # as MXNet: an op without parameters ignores unknown ones
+                    raise MXNetError('%s: cannot find argument %r; valid arguments: %s'
+                                     % (o.name, k, ', '.join(list(o.inputs) + attr_order)))
                 attrs[k] = v
             key = tuple(hashable(attrs[k]) for k in names)
             dyn = None

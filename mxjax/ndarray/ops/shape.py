@@ -93,6 +93,9 @@ def infer_reshape(in_shape, shape, reverse=False):
     size = 1
     for d in out:
         size *= d
+    if size > total:  # MXNet's NDArray.Reshape check (a smaller size is NumPy's ValueError)
+        raise MXNetError('Reshape: target shape %s (size %d) is larger than the current shape %s (size %d)'
+                         % (tuple(shape), size, tuple(in_shape), total))
     if size != total:
         raise ValueError('Cannot reshape array of size %d into shape %s' % (total, tuple(shape)))
     return tuple(reversed(out)) if reverse else tuple(out)
