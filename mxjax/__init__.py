@@ -51,6 +51,7 @@ from . import engine  # noqa: E402
 from . import lr_scheduler  # noqa: E402
 from . import metric  # noqa: E402
 from . import recordio  # noqa: E402
+from . import optimizer  # noqa: E402
 from . import gluon  # noqa: E402
 
 __version__ = '0.1.0'

@@ -55,11 +55,20 @@ def seed(seed_state, ctx='all'):
         _streams[ctx] = [_base_key(seed_state, ctx.device_typeid), 0]
 
 
+_traced = threading.local()   # inside a hybridized block's trace: the key it was given, draws so far
+
+
 def next_key(ctx=None, per_device=True):
     """A fresh PRNG key for one draw on `ctx` (default: the current context); advances its stream.
 
     per_device=False draws from the stream that depends on the seed alone (initializers).
+    While a hybridized block is traced (`traced_keys`), draws come from the key the compiled
+    block takes as input, so every call of it draws anew and its backward replays the same.
     """
+    src = getattr(_traced, 'key', None)
+    if src is not None and per_device:
+        _traced.count += 1
+        return jax.random.fold_in(src, _traced.count - 1)
     if per_device:
         name = _context.current_context() if ctx is None else ctx
     else:
@@ -72,6 +81,22 @@ def next_key(ctx=None, per_device=True):
         n = st[1]
         st[1] = n + 1
     return _fold(st[0], np.uint32(n & 0xFFFFFFFF))
+
+
+class traced_keys:
+    """`with traced_keys(key) as t:` -- per-device draws inside come from `key`; t.count says how many."""
+
+    def __init__(self, key):
+        self.key, self.count = key, 0
+
+    def __enter__(self):
+        self._saved = getattr(_traced, 'key', None), getattr(_traced, 'count', 0)
+        _traced.key, _traced.count = self.key, 0
+        return self
+
+    def __exit__(self, *exc):
+        self.count = _traced.count
+        _traced.key, _traced.count = self._saved
 
 
 def __getattr__(name):

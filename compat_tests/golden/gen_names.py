@@ -12,7 +12,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, 'names.json')
 # module path in mxnet -> how to reach it from the top-level package
 MODULES = ['', 'nd', 'nd.random', 'nd.linalg', 'nd.contrib', 'nd.NDArray', 'random', 'autograd',
-           'init', 'initializer', 'context', 'Context', 'test_utils', 'base', 'metric', 'lr_scheduler', 'recordio']
+           'init', 'initializer', 'context', 'Context', 'test_utils', 'base', 'metric', 'lr_scheduler', 'recordio',
+           'optimizer', 'gluon', 'gluon.nn', 'gluon.loss', 'gluon.data', 'gluon.data.vision', 'gluon.utils',
+           'gluon.contrib', 'gluon.contrib.nn']
 
 
 def resolve(mx, path):

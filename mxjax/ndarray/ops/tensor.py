@@ -464,7 +464,8 @@ def multi_all_finite(*data, num_arrays=1, init_output=True, out=None, name=None)
 
 def multi_sum_sq(*data, num_arrays=None):
     """The sum of squares of each array, as float32 of shape (num_arrays,)."""
-    return jnp.stack([jnp.sum(jnp.square(a.astype(jnp.promote_types(a.dtype, jnp.float32))))
+    # as MXNet: each square in the input's dtype (float16 too), the sum in at least float32
+    return jnp.stack([jnp.sum(jnp.square(a).astype(jnp.promote_types(a.dtype, jnp.float32)))
                       for a in data]).astype(jnp.float32)
 
 

@@ -1,0 +1,2 @@
+"""mx.gluon.contrib."""
+from . import nn  # noqa: F401
