@@ -28,3 +28,32 @@ def test_tour_runs_and_matches():
     assert res.returncode == 0, res.stdout + res.stderr
     assert '10 of 10 results match MXNet 1.9.1' in res.stdout
     assert '[3.7182817 3.7182817]' in res.stdout
+
+
+# ---------------------------------------------------------------- Gluon examples: short runs converge
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'examples')
+
+
+def _example(name):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, os.path.join(EXAMPLES, name + '.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_linear_regression_example_recovers_the_weights():
+    losses, w, b = _example('gluon_linear_regression').main(epochs=2)
+    assert losses[-1] < 1e-3 < losses[0] * 10
+    assert abs(w.ravel() - [2, -3.4]).max() < 0.02 and abs(b - 4.2) < 0.02
+
+
+def test_mlp_example_learns_the_classes():
+    history = _example('gluon_mlp').main(epochs=3)
+    assert history[-1][0] < 0.2 * history[0][0]   # training loss falls
+    assert history[-1][2] > 0.9                   # test accuracy (MXNet 1.9.1: 1.0 after 2 epochs)
+
+
+def test_lenet_example_trains_hybridized_and_saves():
+    history = _example('gluon_lenet').main(epochs=3, num_examples=512)
+    assert history[-1][0] < 0.5 * history[0][0] and history[-1][1] > 0.6

@@ -22,7 +22,10 @@ next step meanwhile. How a queue is cut up is planned once per (structure, live 
 target) and cached.
 
 An output nothing refers to at the flush (an intermediate whose NDArray is gone) is not
-materialized; XLA fuses through it. Queues longer than `_MAX_FUSE` ops are flushed op by op.
+materialized; XLA fuses through it. Queues longer than `_MAX_FUSE` ops are flushed op by op, and
+so is a part of a flush longer than `_COMPILE_MAX` (XLA's compile time grows faster than its
+length; gluon.Trainer.step flushes at the end of each step, so a loop that never reads does
+not pile steps up).
 Work on another device flushes the queue first (one program, one device). Arguments that
 are not concrete arrays (tracers inside a user's jax.jit) run at once, as does everything
 when MXJAX_LAZY=0.
@@ -40,6 +43,7 @@ _ArrayImpl = type(jnp.zeros(()))
 _MULTI = jax.default_backend() != 'cpu' or len(jax.devices('cpu')) > 1
 _DEVICE = jax.devices()[0]
 _MAX_FUSE = 1000   # a longer queue is flushed op by op and never compiled as one program
+_COMPILE_MAX = 256  # a longer part of a flush runs op by op too: XLA's compile time grows faster than linearly
 _NEW_MIN = 3       # ops never run before, from which a first sighting compiles as a whole
 _PROGRAMS_MAX = 512
 _ONCE = object()
@@ -289,7 +293,7 @@ def _run_segment(seg, inputs):
     if not seg.want:
         return []
     prog = None
-    if 1 < len(seg.fns) <= _MAX_FUSE:  # (one op: its own jitted function is the program)
+    if 1 < len(seg.fns) <= _COMPILE_MAX:  # (one op: its own jitted function is the program)
         prog = _PROGRAMS.get(seg.key)
         if prog is None or prog is _ONCE:
             if len(_PROGRAMS) >= _PROGRAMS_MAX:

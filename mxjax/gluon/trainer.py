@@ -5,6 +5,7 @@ several contexts the gradients are summed across them before the update, which i
 MXNet's 'device'/'local' KVStore gives; each context then applies the same update to its
 copy, so the copies stay equal. Distributed KVStores come with mx.kv.
 """
+from .. import lazy
 from .. import optimizer as opt
 from ..base import MXNetError
 from .parameter import Parameter, ParameterDict
@@ -79,6 +80,7 @@ class Trainer:
         self._optimizer.rescale_grad = self._scale / batch_size
         self._allreduce_grads()
         self._update(ignore_stale_grad)
+        lazy.flush()   # the step ends here: dispatch it as one program, read or not (it runs async)
 
     def allreduce_grads(self):
         """Sum each Parameter's gradients over its contexts (nothing to do on one context)."""
@@ -101,6 +103,7 @@ class Trainer:
         """Apply the optimizer with gradients scaled by 1 / batch_size (after allreduce_grads)."""
         self._optimizer.rescale_grad = self._scale / batch_size
         self._update(ignore_stale_grad)
+        lazy.flush()
 
     def _update(self, ignore_stale_grad=False):
         updates = [[] for _ in self._updaters]
