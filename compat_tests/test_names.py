@@ -39,7 +39,7 @@ _GROUPS = {
         PLUMBING: 'api contrib error log registry ndarray_doc notebook',
     },
     'nd': {
-        GLUON: 'Convolution_v1 Pooling_v1 RNN BatchNorm_v1',
+        GLUON: 'Convolution_v1 Pooling_v1 BatchNorm_v1',
         SYMBOL: 'CachedOp',
         NUMPY_API: 'np npx numpy numpy_extension from_numpy',
         SPARSE: 'sparse',
@@ -88,7 +88,7 @@ _GROUPS = {
     'random': {CTYPES: 'check_call ctypes', PLUMBING: 'Context integer_types'},
     'nd.random': {PLUMBING: 'current_context numeric_types'},
     'metric': {PLUMBING: 'registry'},
-    'gluon': {SYMBOL: 'SymbolBlock', GLUON: 'model_zoo rnn'},
+    'gluon': {SYMBOL: 'SymbolBlock', GLUON: 'model_zoo'},
     'gluon.nn': {SYMBOL: 'SymbolBlock'},
     'gluon.loss': {NUMPY_API: 'is_np_array', PLUMBING: 'ndarray'},
     'gluon.data.vision': {GLUON: 'transforms'},

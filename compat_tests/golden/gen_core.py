@@ -1921,6 +1921,26 @@ def unknown_op_arguments(mx, nd, ag):
     return outs
 
 
+@case('core_gaps')
+def repeated_heads_take_the_last_head_gradient(mx, nd, ag):
+    x = nd.array([1., 2.])
+    x.attach_grad()
+    outs = []
+    with ag.record():
+        y = x * 3
+    ag.backward([y, y], [nd.array([10., 10.]), nd.array([1., 1.])])
+    outs.append(x.grad.copy())
+    with ag.record():
+        y = x * 3
+        z = y * 1
+    ag.backward([y, z], [nd.array([10., 10.]), nd.array([1., 1.])])
+    outs.append(x.grad.copy())
+    with ag.record():
+        y = x * 3
+    outs.append(ag.grad([y, y], [x], head_grads=[nd.array([10., 10.]), nd.array([1., 1.])])[0])
+    return outs
+
+
 def load_tour(mx):
     """examples/autograd_tour.py as a module whose `import mxjax as mx` binds the module `mx`."""
     import importlib.util

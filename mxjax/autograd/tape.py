@@ -73,7 +73,10 @@ class Node:
         diff, fout = self.spec()
         if not any(diff):
             return [None] * len(self.primals)
-        cts = [c if c is not None else _zeros(s, d) for c, (s, d), keep in zip(cts, self.avals, fout) if keep]
+        if any(c is None for c in cts):
+            dev = self.primals[0].device if self.primals else None
+            cts = [c if c is not None else _zeros(s, d, dev) for c, (s, d) in zip(cts, self.avals)]
+        cts = [c for c, keep in zip(cts, fout) if keep]
         vop = self.op.vjp_op(self.key, diff, fout)
         if create_graph:
             from ..ndarray.ndarray import NDArray, _wrap
@@ -99,8 +102,10 @@ def _add(a, b):
     return a + b
 
 
-def _zeros(shape, dtype):
-    return jnp.zeros(shape, dtype)
+def _zeros(shape, dtype, device):
+    # placed (committed) like every NDArray buffer, so the VJP's jit sees one signature, not two
+    z = jnp.zeros(shape, dtype)
+    return z if device is None else jax.device_put(z, device)
 
 
 @jax.jit
@@ -150,7 +155,7 @@ def run_backward(heads, head_grads, variables=None, retain_graph=False,
             if slot is None:
                 slot = pending[node] = [None] * len(node.avals)
                 heapq.heappush(heap, (-node.seq, node))
-            slot[idx] = add(slot[idx], g)
+            slot[idx] = g   # as MXNet: a head given twice takes its last head gradient, not their sum
 
         while heap:
             n = heapq.heappop(heap)[1]

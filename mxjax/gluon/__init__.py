@@ -3,6 +3,7 @@ from .parameter import *  # noqa: F401,F403
 from .parameter import tensor_types  # noqa: F401
 from .block import *  # noqa: F401,F403
 from . import nn  # noqa: F401
+from . import rnn  # noqa: F401
 from . import contrib  # noqa: F401
 from . import data  # noqa: F401
 from . import loss  # noqa: F401
