@@ -305,3 +305,30 @@ def test_messages_name_the_value():
         gdata.SimpleDataset([1]).take(-2)
     with pytest.raises(AssertionError, match='index=3, num_shards=3'):
         gdata.SimpleDataset([1]).shard(3, 3)
+
+
+def test_batches_of_array_rows_equal_numpy_indexing():
+    # dataset[i] of an ArrayDataset over NDArrays are views of one array: the loader gathers them
+    # in one take; the batch must be exactly the rows NumPy indexing picks
+    import mxjax as mx
+    xs = np.random.RandomState(0).rand(50, 3, 2).astype('float32')
+    ys = np.arange(50 * 2, dtype='int32').reshape(50, 2)
+    ds = mx.gluon.data.ArrayDataset(mx.nd.array(xs), mx.nd.array(ys, dtype='int32'))
+    sampler = mx.gluon.data.BatchSampler(mx.gluon.data.RandomSampler(50), 16, 'keep')
+    order = list(sampler)
+    loader = mx.gluon.data.DataLoader(ds, batch_sampler=_Fixed(order))
+    for idx, (a, b) in zip(order, loader):
+        np.testing.assert_array_equal(a.asnumpy(), xs[idx])
+        np.testing.assert_array_equal(b.asnumpy(), ys[idx])
+        assert a.dtype == np.float32 and b.dtype == np.int32
+
+
+class _Fixed:
+    def __init__(self, batches):
+        self.batches = batches
+
+    def __iter__(self):
+        return iter(self.batches)
+
+    def __len__(self):
+        return len(self.batches)

@@ -5,6 +5,7 @@ from multiprocessing.pool import ThreadPool
 import numpy as np
 
 from ... import context, ndarray as nd
+from ...autograd.state import state
 from ...base import _DTYPE_NAMES
 from ...ndarray import NDArray
 from . import sampler as _sampler
@@ -24,6 +25,20 @@ def _to_numpy(data):
     return arr
 
 
+def _stack(items):
+    """nd.stack(*items). Rows of one array (dataset[i] of an ArrayDataset: views of the same
+    root) are gathered with one take instead of reading each view: same values, 3 dispatches
+    instead of one per sample."""
+    first = items[0]
+    root, size = first._base, first.size
+    if (root is not None and size and not state.recording and root.size % size == 0
+            and all(type(a) is NDArray and a._base is root and a.shape == first.shape and a._begin % size == 0
+                    for a in items)):
+        rows = np.array([a._begin // size for a in items], dtype=np.int64)
+        return nd.take(root.reshape((-1,) + first.shape), nd.array(rows, ctx=root.context, dtype='int64'))
+    return nd.stack(*items)
+
+
 def default_batchify_fn(data):
     """Stack a list of samples into a batch.
 
@@ -32,7 +47,7 @@ def default_batchify_fn(data):
     float64, NumPy scalars and arrays their own dtype.
     """
     if isinstance(data[0], NDArray):
-        return nd.stack(*data)
+        return _stack(data)
     if isinstance(data[0], tuple):
         return [default_batchify_fn(field) for field in zip(*data)]
     arr = _to_numpy(data)
@@ -43,7 +58,7 @@ def default_mp_batchify_fn(data):
     """default_batchify_fn for worker loaders: the batch lives on cpu_shared(0), as in MXNet."""
     shared = context.Context('cpu_shared', 0)
     if isinstance(data[0], NDArray):
-        return nd.stack(*data).as_in_context(shared)
+        return _stack(data).as_in_context(shared)
     if isinstance(data[0], tuple):
         return [default_mp_batchify_fn(field) for field in zip(*data)]
     arr = _to_numpy(data)
