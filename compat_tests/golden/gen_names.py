@@ -14,7 +14,7 @@ GOLDEN = os.path.join(HERE, 'names.json')
 MODULES = ['', 'nd', 'nd.random', 'nd.linalg', 'nd.contrib', 'nd.NDArray', 'random', 'autograd',
            'init', 'initializer', 'context', 'Context', 'test_utils', 'base', 'metric', 'lr_scheduler', 'recordio',
            'optimizer', 'gluon', 'gluon.nn', 'gluon.loss', 'gluon.data', 'gluon.data.vision', 'gluon.utils',
-           'gluon.contrib', 'gluon.contrib.nn']
+           'gluon.contrib', 'gluon.contrib.nn', 'gluon.model_zoo', 'gluon.model_zoo.vision']
 
 
 def resolve(mx, path):

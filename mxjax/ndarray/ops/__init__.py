@@ -2,3 +2,4 @@
 from . import elemwise, broadcast, reduce, shape, linalg, nn, tensor, contrib, conv  # noqa: F401
 from . import optimizer_ops  # noqa: F401
 from . import rnn  # noqa: F401
+from . import image  # noqa: F401

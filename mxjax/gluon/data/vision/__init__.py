@@ -1,3 +1,3 @@
-"""mx.gluon.data.vision: the vision datasets (transforms are not in mxjax yet)."""
-from . import datasets
+"""mx.gluon.data.vision: the vision datasets and transforms."""
+from . import datasets, transforms
 from .datasets import *  # noqa: F403
